@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target shares: Swift 6 strict concurrency plus the upcoming features the model
+/// codebases (swift-nio, hummingbird, swift-log) enable, so C modules and implementation imports
+/// never leak through a public API by accident.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gorb-reconcile",
+    products: [
+        .executable(name: "gorb-reconcile", targets: ["gorb-reconcile"]),
+        .library(name: "YAMLBridge", targets: ["YAMLBridge"]),
+        .library(name: "Spec", targets: ["Spec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(
+            name: "YAMLBridge",
+            dependencies: ["CYAML"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Spec",
+            dependencies: ["YAMLBridge"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "gorb-reconcile",
+            dependencies: [
+                "Spec",
+                "YAMLBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "YAMLBridgeTests",
+            dependencies: ["YAMLBridge"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpecTests",
+            dependencies: ["Spec", "YAMLBridge"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,68 @@
+/// Scalar conversions. Numbers may be written quoted (`"8080"`), because GORB's users and JSON
+/// tools do that; booleans are `true`/`false` only (never YAML 1.1's `yes`/`no`/`on`, which turn
+/// a country code or a word into a boolean by surprise).
+extension TreeDecoder {
+    private func text(expected: String) throws -> String {
+        guard let scalar = node.scalar, !node.isNull else { throw mismatch(expected: expected) }
+        return scalar.value
+    }
+
+    func decodeString() throws -> String {
+        try text(expected: "a string")
+    }
+
+    func decodeBool() throws -> Bool {
+        switch try text(expected: "true or false") {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: throw mismatch(expected: "true or false")
+        }
+    }
+
+    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        let expected = "an integer from \(T.min) to \(T.max)"
+        let raw = try text(expected: expected).trimmingSpaces()
+        if let value = Self.parseInteger(raw, as: T.self) { return value }
+        throw mismatch(expected: expected)
+    }
+
+    func decodeFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
+        let raw = try text(expected: "a number").trimmingSpaces()
+        switch raw {
+        case ".inf", ".Inf", ".INF", "+.inf": return T.infinity
+        case "-.inf", "-.Inf", "-.INF": return -T.infinity
+        case ".nan", ".NaN", ".NAN": return T.nan
+        default: break
+        }
+        guard !raw.isEmpty, raw.allSatisfy({ "0123456789+-.eE".contains($0) }), let value = T(raw) else {
+            throw mismatch(expected: "a number")
+        }
+        return value
+    }
+
+    /// Decimal with an optional sign, or `0x` hexadecimal; nothing else (no octal surprises).
+    static func parseInteger<T: FixedWidthInteger>(_ raw: String, as type: T.Type) -> T? {
+        var digits = Substring(raw)
+        var negative = false
+        if digits.first == "+" || digits.first == "-" {
+            negative = digits.first == "-"
+            digits = digits.dropFirst()
+        }
+        var radix = 10
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            radix = 16
+            digits = digits.dropFirst(2)
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit }) else { return nil }
+        return T(negative ? "-" + digits : String(digits), radix: radix)
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var view = Substring(self)
+        while view.first == " " || view.first == "\t" { view = view.dropFirst() }
+        while view.last == " " || view.last == "\t" { view = view.dropLast() }
+        return String(view)
+    }
+}
