@@ -20,10 +20,25 @@ extension TreeDecoder {
     }
 
     func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        let expected = "an integer from \(T.min) to \(T.max)"
-        let raw = try text(expected: expected).trimmingSpaces()
+        // The range is worth printing only for a number that does not fit; for anything else the
+        // kind is the news ("expected an integer, found a list").
+        let raw = try text(expected: "an integer").trimmingSpaces()
         if let value = Self.parseInteger(raw, as: T.self) { return value }
-        throw mismatch(expected: expected)
+        if Self.looksLikeInteger(raw) {
+            throw mismatch(expected: "an integer from \(T.min) to \(T.max)")
+        }
+        throw mismatch(expected: "an integer")
+    }
+
+    /// An optional sign and ASCII digits (or `0x` and hex digits), of any length.
+    static func looksLikeInteger(_ raw: String) -> Bool {
+        var digits = Substring(raw)
+        if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            digits = digits.dropFirst(2)
+            return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isHexDigit }
+        }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     func decodeFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
@@ -37,6 +52,8 @@ extension TreeDecoder {
         guard !raw.isEmpty, raw.allSatisfy({ "0123456789+-.eE".contains($0) }), let value = T(raw) else {
             throw mismatch(expected: "a number")
         }
+        // `Double("1e400")` is infinity: a number too big must not silently become one.
+        guard value.isFinite else { throw mismatch(expected: "a number within the range of \(T.self)") }
         return value
     }
 
@@ -53,7 +70,7 @@ extension TreeDecoder {
             radix = 16
             digits = digits.dropFirst(2)
         }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit }) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
         return T(negative ? "-" + digits : String(digits), radix: radix)
     }
 }

@@ -1,0 +1,129 @@
+/// A backend (IPVS destination) as written: GORB's `BackendOptions` fields (`host`, `port`,
+/// `weight`, `method`, `pulse`) plus what GORB lacked. The same type is the REST API's body, so a
+/// PATCH can tell "not given" from "given".
+public struct BackendOptions: Sendable, Hashable, Codable {
+    /// The backend's address (IPv4 or IPv6 literal).
+    public var host: String?
+    /// The backend's port; defaults to the service's port.
+    public var port: UInt16?
+    /// Relative share of new connections, 0 to 2147483647 (0: no new connections).
+    public var weight: Int64?
+    /// Forwarding method: `nat` (default), `tunnel` (`ipip`), `dr` (`gate`).
+    public var method: String?
+    /// Tunnel encapsulation, for `method: tunnel`.
+    public var tunnel: TunnelOptions?
+    /// Connection thresholds: above `upper` the backend takes no new connections until it falls
+    /// below `lower`.
+    public var thresholds: ThresholdOptions?
+    /// How long a removed backend may drain (weight 0, waiting for its connections to end) before
+    /// it is deleted; `0s` deletes at once.
+    public var drain: DurationValue?
+    /// The health check.
+    public var pulse: PulseOptions?
+    /// GORB's parent service id, shown by GORB when a KV store was used; accepted and ignored.
+    public var vsid: String?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port, weight, method, tunnel, thresholds, drain, pulse, vsid
+    }
+
+    public init(
+        host: String? = nil,
+        port: UInt16? = nil,
+        weight: Int64? = nil,
+        method: String? = nil,
+        tunnel: TunnelOptions? = nil,
+        thresholds: ThresholdOptions? = nil,
+        drain: DurationValue? = nil,
+        pulse: PulseOptions? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.weight = weight
+        self.method = method
+        self.tunnel = tunnel
+        self.thresholds = thresholds
+        self.drain = drain
+        self.pulse = pulse
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        host = try reader.read(.host)
+        port = try reader.read(.port)
+        weight = try reader.read(.weight)
+        method = try reader.read(.method)
+        tunnel = try reader.read(.tunnel)
+        thresholds = try reader.read(.thresholds)
+        drain = try reader.read(.drain)
+        pulse = try reader.read(.pulse)
+        vsid = try reader.read(.vsid)
+        source = reader.source
+    }
+
+    /// `self` with its missing fields taken from `base` (the `defaults.backend` section); the pulse
+    /// is merged separately, along its whole chain (``PulseOptions/merge(_:)``).
+    public func inheriting(from base: BackendOptions?) -> BackendOptions {
+        guard let base else { return self }
+        var merged = self
+        merged.weight = weight ?? base.weight
+        merged.method = method ?? base.method
+        merged.tunnel = tunnel ?? base.tunnel
+        merged.thresholds = thresholds ?? base.thresholds
+        merged.drain = drain ?? base.drain
+        return merged
+    }
+}
+
+/// `tunnel:` of a tunnelled backend.
+public struct TunnelOptions: Sendable, Hashable, Codable {
+    /// `ipip` (default), `gue` or `gre`.
+    public var type: String?
+    /// The UDP port for `gue` (required there).
+    public var port: UInt16?
+    /// `nocsum` (default), `csum` or `remcsum`, for `gue` and `gre`.
+    public var checksum: String?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, port, checksum
+    }
+
+    public init(type: String? = nil, port: UInt16? = nil, checksum: String? = nil) {
+        self.type = type
+        self.port = port
+        self.checksum = checksum
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        type = try reader.read(.type)
+        port = try reader.read(.port)
+        checksum = try reader.read(.checksum)
+        source = reader.source
+    }
+}
+
+/// `thresholds:` of a backend (ipvsadm's `-x`/`-y`); 0 means no limit.
+public struct ThresholdOptions: Sendable, Hashable, Codable {
+    public var upper: Int64?
+    public var lower: Int64?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case upper, lower
+    }
+
+    public init(upper: Int64? = nil, lower: Int64? = nil) {
+        self.upper = upper
+        self.lower = lower
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        upper = try reader.read(.upper)
+        lower = try reader.read(.lower)
+        source = reader.source
+    }
+}

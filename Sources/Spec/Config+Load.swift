@@ -1,0 +1,65 @@
+public import YAMLBridge
+
+extension Config {
+    /// Parses, decodes and validates a whole file. JSON is accepted too (it is YAML).
+    ///
+    /// - Parameters:
+    ///   - file: the name to print in diagnostics (`gorb.yaml:12:5: error: …`).
+    ///   - interface: overrides `settings.interface` (the `-i` flag).
+    /// - Throws: ``Diagnostics`` with every problem found, sorted by position; nothing is returned
+    ///   for a file with any error, so an invalid file can never be applied, not even in part.
+    public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> Config {
+        let root: Node?
+        do {
+            root = try YAMLParser.parse(bytes)
+        } catch {
+            throw Diagnostics([error.inFile(file)])
+        }
+        guard let root else {
+            throw Diagnostics([Diagnostic(file: file, mark: Mark(line: 1, column: 1), message: "the file is empty: write 'services: {}' to mean an empty table")])
+        }
+        let (written, decodingErrors) = NodeDecoder().decodeCollecting(ConfigFile.self, from: root)
+        var items = decodingErrors
+        var config: Config?
+        if let written {
+            // Resolve what did decode, so rule violations are reported alongside type errors.
+            var resolver = Resolver(interfaceOverride: interface)
+            config = resolver.resolve(written)
+            items += resolver.diagnostics
+        }
+        guard items.isEmpty, let config else {
+            throw Diagnostics(deduplicated(items).map { $0.inFile(file) })
+        }
+        return config
+    }
+
+    /// Reads and parses the file at `path`; see ``parse(bytes:file:interface:)``.
+    public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> Config {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            throw Diagnostics([Diagnostic(file: path, mark: nil, message: error.description)])
+        }
+        return try parse(bytes: bytes, file: path, interface: interface)
+    }
+
+    private static func deduplicated(_ items: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
+
+extension ConfigFile {
+    /// Applies defaults and checks every rule.
+    ///
+    /// - Throws: ``Diagnostics`` with every problem.
+    public func resolve(file: String? = nil, interface: String? = nil) throws(Diagnostics) -> Config {
+        var resolver = Resolver(interfaceOverride: interface)
+        let config = resolver.resolve(self)
+        if !resolver.diagnostics.isEmpty {
+            throw Diagnostics(resolver.diagnostics.map { $0.inFile(file) })
+        }
+        return config
+    }
+}

@@ -1,0 +1,141 @@
+/// A backend's health check, resolved.
+public struct Pulse: Sendable, Hashable {
+    public var probe: Probe
+    public var interval: Duration
+    /// How long one probe may take before it counts as failed (at most `interval`).
+    public var timeout: Duration
+    /// Consecutive successes that bring a down backend back.
+    public var rise: Int
+    /// Consecutive failures that take an up backend down.
+    public var fall: Int
+
+    public init(
+        probe: Probe = .tcp(TCPProbe()),
+        interval: Duration = Defaults.pulseInterval,
+        timeout: Duration = Defaults.pulseTimeout,
+        rise: Int = Defaults.rise,
+        fall: Int = Defaults.fall
+    ) {
+        self.probe = probe
+        self.interval = interval
+        self.timeout = timeout
+        self.rise = rise
+        self.fall = fall
+    }
+
+    public var type: PulseType {
+        switch probe {
+        case .none: .none
+        case .tcp: .tcp
+        case .http(let http): http.tls ? .https : .http
+        case .udp: .udp
+        case .dns: .dns
+        case .exec: .exec
+        }
+    }
+}
+
+/// What a health check does.
+public enum Probe: Sendable, Hashable {
+    case none
+    case tcp(TCPProbe)
+    case http(HTTPProbe)
+    case udp(UDPProbe)
+    case dns(DNSProbe)
+    case exec(ExecProbe)
+}
+
+/// Connect, then close. Up when the connection is accepted.
+public struct TCPProbe: Sendable, Hashable {
+    /// Probe this address instead of the backend's.
+    public var host: IPAddress?
+    /// Probe this port instead of the backend's.
+    public var port: UInt16?
+
+    public init(host: IPAddress? = nil, port: UInt16? = nil) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// One HTTP(S) request. Up when the status is expected and the body (if asked) contains the text.
+public struct HTTPProbe: Sendable, Hashable {
+    public var tls: Bool
+    public var host: IPAddress?
+    public var port: UInt16?
+    public var method: String
+    public var path: String
+    public var expect: StatusExpectation
+    /// The `Host` header; default: the probed address.
+    public var virtualhost: String?
+    public var body: String?
+    /// TLS server name; default: `virtualhost`.
+    public var sni: String?
+    /// Skip certificate verification.
+    public var insecure: Bool
+
+    public init(
+        tls: Bool = false,
+        host: IPAddress? = nil,
+        port: UInt16? = nil,
+        method: String = "GET",
+        path: String = "/",
+        expect: StatusExpectation = StatusExpectation([200...200]),
+        virtualhost: String? = nil,
+        body: String? = nil,
+        sni: String? = nil,
+        insecure: Bool = false
+    ) {
+        self.tls = tls
+        self.host = host
+        self.port = port
+        self.method = method
+        self.path = path
+        self.expect = expect
+        self.virtualhost = virtualhost
+        self.body = body
+        self.sni = sni
+        self.insecure = insecure
+    }
+}
+
+/// Send a datagram and wait for a reply. Up when a reply arrives (starting with `expect`, if set).
+public struct UDPProbe: Sendable, Hashable {
+    public var host: IPAddress?
+    public var port: UInt16?
+    public var payload: String
+    public var expect: String?
+
+    public init(host: IPAddress? = nil, port: UInt16? = nil, payload: String = "", expect: String? = nil) {
+        self.host = host
+        self.port = port
+        self.payload = payload
+        self.expect = expect
+    }
+}
+
+/// Ask a DNS question over UDP. Up when the answer's response code is `expect`.
+public struct DNSProbe: Sendable, Hashable {
+    public var host: IPAddress?
+    public var port: UInt16?
+    public var name: String
+    public var query: String
+    public var expect: String
+
+    public init(host: IPAddress? = nil, port: UInt16? = nil, name: String, query: String = "A", expect: String = "NOERROR") {
+        self.host = host
+        self.port = port
+        self.name = name
+        self.query = query
+        self.expect = expect
+    }
+}
+
+/// Run a command (no shell). Up when it exits 0 within the timeout.
+public struct ExecProbe: Sendable, Hashable {
+    public var command: [String]
+
+    public init(command: [String]) {
+        self.command = command
+    }
+}

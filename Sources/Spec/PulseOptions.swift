@@ -1,0 +1,186 @@
+/// A health check as written (GORB's `pulse` object plus thresholds and a timeout). Every field is
+/// optional: missing ones are inherited from the service's `pulse`, then `defaults.backend.pulse`,
+/// then the built-in defaults.
+public struct PulseOptions: Sendable, Hashable, Codable {
+    public var type: String?
+    public var interval: DurationValue?
+    public var timeout: DurationValue?
+    public var rise: Int?
+    public var fall: Int?
+    public var args: PulseArgs?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, interval, timeout, rise, fall, args
+    }
+
+    public init(
+        type: String? = nil,
+        interval: DurationValue? = nil,
+        timeout: DurationValue? = nil,
+        rise: Int? = nil,
+        fall: Int? = nil,
+        args: PulseArgs? = nil
+    ) {
+        self.type = type
+        self.interval = interval
+        self.timeout = timeout
+        self.rise = rise
+        self.fall = fall
+        self.args = args
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        type = try reader.read(.type)
+        interval = try reader.read(.interval)
+        timeout = try reader.read(.timeout)
+        rise = try reader.read(.rise)
+        fall = try reader.read(.fall)
+        args = try reader.read(.args)
+        source = reader.source
+    }
+
+    /// Merges an inheritance chain, most specific first (backend, service, defaults): each field
+    /// comes from the first level that sets it. Args are special: a level's args were written for
+    /// the probe type in force at that level, so they are inherited only by a pulse of that same
+    /// type (a backend that switches from the service's `http` to `tcp` must not inherit `path`).
+    public static func merge(_ chain: [PulseOptions?]) -> PulseOptions? {
+        let levels = chain.compactMap { $0 }
+        guard var merged = levels.first else { return nil }
+        func effectiveType(from index: Int) -> String {
+            levels[index...].lazy.compactMap { $0.type?.lowercased() }.first ?? Defaults.pulseType.rawValue
+        }
+        let finalType = effectiveType(from: 0)
+        for (index, level) in levels.enumerated().dropFirst() {
+            merged.type = merged.type ?? level.type
+            merged.interval = merged.interval ?? level.interval
+            merged.timeout = merged.timeout ?? level.timeout
+            merged.rise = merged.rise ?? level.rise
+            merged.fall = merged.fall ?? level.fall
+            if effectiveType(from: index) == finalType, let args = level.args {
+                merged.args = merged.args?.inheriting(from: args) ?? args
+            }
+        }
+        return merged
+    }
+}
+
+/// The probe-specific arguments of a pulse. One struct for all probe types (so the file has one
+/// schema); which fields apply to which type is checked when the spec is resolved.
+public struct PulseArgs: Sendable, Hashable, Codable {
+    /// Probe this address instead of the backend's (GORB's `args.host`).
+    public var host: String?
+    /// Probe this port instead of the backend's (GORB's `args.port`); a number or a digit string.
+    public var port: UInt16?
+    /// HTTP method (`GET`).
+    public var method: String?
+    /// HTTP path (`/`).
+    public var path: String?
+    /// Expected HTTP status codes (`200`, `"200-399"`, `[200, 204]`), or for `dns` the answer code
+    /// (`NOERROR`), or for `udp` the prefix the reply must start with.
+    public var expect: ExpectValue?
+    /// HTTP `Host` header (keepalived's `virtualhost`).
+    public var virtualhost: String?
+    /// A substring the HTTP response body must contain.
+    public var body: String?
+    /// TLS server name for `https` (defaults to `virtualhost`).
+    public var sni: String?
+    /// Skip TLS certificate verification for `https`.
+    public var insecure: Bool?
+    /// What a `udp` probe sends.
+    public var payload: String?
+    /// The name a `dns` probe asks for.
+    public var name: String?
+    /// The record type a `dns` probe asks for (`A`).
+    public var query: String?
+    /// What an `exec` probe runs.
+    public var command: CommandLine?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port, method, path, expect, virtualhost, body, sni, insecure, payload, name, query, command
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        host = try reader.read(.host)
+        port = try reader.read(.port)
+        method = try reader.read(.method)
+        path = try reader.read(.path)
+        expect = try reader.read(.expect)
+        virtualhost = try reader.read(.virtualhost)
+        body = try reader.read(.body)
+        sni = try reader.read(.sni)
+        insecure = try reader.read(.insecure)
+        payload = try reader.read(.payload)
+        name = try reader.read(.name)
+        query = try reader.read(.query)
+        command = try reader.read(.command)
+        source = reader.source
+    }
+
+    /// The keys that are set, for the "does not apply to this probe" check.
+    var presentKeys: [CodingKeys] {
+        var keys: [CodingKeys] = []
+        if host != nil { keys.append(.host) }
+        if port != nil { keys.append(.port) }
+        if method != nil { keys.append(.method) }
+        if path != nil { keys.append(.path) }
+        if expect != nil { keys.append(.expect) }
+        if virtualhost != nil { keys.append(.virtualhost) }
+        if body != nil { keys.append(.body) }
+        if sni != nil { keys.append(.sni) }
+        if insecure != nil { keys.append(.insecure) }
+        if payload != nil { keys.append(.payload) }
+        if name != nil { keys.append(.name) }
+        if query != nil { keys.append(.query) }
+        if command != nil { keys.append(.command) }
+        return keys
+    }
+
+    func inheriting(from base: PulseArgs?) -> PulseArgs {
+        guard let base else { return self }
+        var merged = self
+        merged.host = host ?? base.host
+        merged.port = port ?? base.port
+        merged.method = method ?? base.method
+        merged.path = path ?? base.path
+        merged.expect = expect ?? base.expect
+        merged.virtualhost = virtualhost ?? base.virtualhost
+        merged.body = body ?? base.body
+        merged.sni = sni ?? base.sni
+        merged.insecure = insecure ?? base.insecure
+        merged.payload = payload ?? base.payload
+        merged.name = name ?? base.name
+        merged.query = query ?? base.query
+        merged.command = command ?? base.command
+        return merged
+    }
+}
+
+/// `args.expect`, whose meaning depends on the probe type; kept as written until the type is known.
+public struct ExpectValue: Sendable, Hashable, Codable {
+    /// The text as written (a number is kept as its digits; a list joined with commas).
+    public var text: String
+
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let list = try? container.decode([String].self) {
+            text = list.joined(separator: ",")
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let code = Int(text) { try container.encode(code) } else { try container.encode(text) }
+    }
+}

@@ -1,0 +1,88 @@
+/// A service (IPVS virtual server) as written: GORB's `ServiceOptions` (`host`, `port`,
+/// `protocol`, `method`, `persistent`, `flags`) plus fwmark services, persistence granularity and
+/// engine, one-packet scheduling, a pulse inherited by its backends, and the backends themselves.
+public struct ServiceOptions: Sendable, Hashable, Codable {
+    /// The virtual IP; omitted: the first address of `settings.interface` (or `run -i`).
+    public var host: String?
+    /// The virtual port (0 only for a persistent "all ports" service).
+    public var port: UInt16?
+    /// `tcp` (default), `udp` or `sctp`.
+    public var `protocol`: String?
+    /// A firewall mark, instead of host/port/protocol.
+    public var fwmark: UInt32?
+    /// The address family of a fwmark service: `ipv4` (default) or `ipv6`.
+    public var family: String?
+    /// The IPVS scheduler (GORB's name for it): `wrr` by default.
+    public var method: String?
+    /// Persistence: `true` (300s), `false`, or a timeout.
+    public var persistent: PersistenceValue?
+    /// Persistence granularity: an IPv4 mask or a prefix length.
+    public var netmask: NetmaskValue?
+    /// Persistence engine (`sip`).
+    public var persistenceEngine: String?
+    /// One-packet scheduling (UDP): schedule every datagram on its own.
+    public var onePacket: Bool?
+    /// Scheduler flags, as a list or GORB's `a|b` string.
+    public var flags: FlagList?
+    /// The pulse the backends of this service inherit.
+    public var pulse: PulseOptions?
+    /// The backends, by id, in the order written.
+    public var backends: OrderedEntries<BackendOptions>?
+    public var source = SourceMarks()
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port, `protocol`, fwmark, family, method, persistent, netmask
+        case persistenceEngine = "persistence-engine"
+        case onePacket = "one-packet"
+        case flags, pulse, backends
+    }
+
+    public init(
+        host: String? = nil,
+        port: UInt16? = nil,
+        protocol: String? = nil,
+        fwmark: UInt32? = nil,
+        method: String? = nil,
+        backends: OrderedEntries<BackendOptions>? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.protocol = `protocol`
+        self.fwmark = fwmark
+        self.method = method
+        self.backends = backends
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
+        host = try reader.read(.host)
+        port = try reader.read(.port)
+        `protocol` = try reader.read(.protocol)
+        fwmark = try reader.read(.fwmark)
+        family = try reader.read(.family)
+        method = try reader.read(.method)
+        persistent = try reader.read(.persistent)
+        netmask = try reader.read(.netmask)
+        persistenceEngine = try reader.read(.persistenceEngine)
+        onePacket = try reader.read(.onePacket)
+        flags = try reader.read(.flags)
+        pulse = try reader.read(.pulse)
+        backends = try reader.read(.backends)
+        source = reader.source
+    }
+
+    /// `self` with its missing fields taken from `base` (the `defaults.service` section); the pulse
+    /// is merged separately, along its whole chain (``PulseOptions/merge(_:)``).
+    public func inheriting(from base: ServiceOptions?) -> ServiceOptions {
+        guard let base else { return self }
+        var merged = self
+        merged.protocol = `protocol` ?? base.protocol
+        merged.method = method ?? base.method
+        merged.persistent = persistent ?? base.persistent
+        merged.netmask = netmask ?? base.netmask
+        merged.persistenceEngine = persistenceEngine ?? base.persistenceEngine
+        merged.onePacket = onePacket ?? base.onePacket
+        merged.flags = flags ?? base.flags
+        return merged
+    }
+}
