@@ -74,8 +74,20 @@ public enum PathComponent: Sendable, Hashable, CustomStringConvertible {
 public struct Diagnostics: Error, Sendable, CustomStringConvertible {
     public var items: [Diagnostic]
 
+    /// Sorts `items` by position; items without a position come first, and items at the same
+    /// position keep the order they were found in (so the output is the same on every run).
     public init(_ items: [Diagnostic]) {
-        self.items = items.sorted { ($0.mark ?? Mark(line: 0, column: 0)) < ($1.mark ?? Mark(line: 0, column: 0)) }
+        let origin = Mark(line: 0, column: 0)
+        self.items = items.enumerated()
+            .sorted { ($0.element.mark ?? origin, $0.offset) < ($1.element.mark ?? origin, $1.offset) }
+            .map(\.element)
+    }
+
+    /// The same diagnostics attributed to `file`.
+    public func inFile(_ file: String?) -> Diagnostics {
+        var copy = self
+        copy.items = items.map { $0.inFile(file) }
+        return copy
     }
 
     public var description: String { items.map(\.description).joined(separator: "\n") }

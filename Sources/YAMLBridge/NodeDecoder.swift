@@ -37,7 +37,7 @@ extension Decoder {
         do {
             return try body()
         } catch {
-            decoder.session.record(error)
+            decoder.session.record(error, at: decoder)
             return nil
         }
     }
@@ -72,16 +72,29 @@ final class DecodingSession {
         self.root = root
     }
 
-    func record(_ error: any Error) {
+    /// Records `error`. `decoder` is where it was caught: an error that carries no position of its
+    /// own (a type's own error, a ``Diagnostic`` without a mark) is placed at that decoder's value,
+    /// the nearest place known, rather than at the document root.
+    func record(_ error: any Error, at decoder: TreeDecoder? = nil) {
         switch error {
-        case let diagnostic as Diagnostic:
+        case var diagnostic as Diagnostic:
+            if diagnostic.mark == nil, let decoder {
+                diagnostic.mark = decoder.node.mark
+                if diagnostic.path.isEmpty { diagnostic.path = PathComponent.from(decoder.codingPath) }
+            }
             diagnostics.append(diagnostic)
         case let many as Diagnostics:
             diagnostics.append(contentsOf: many.items)
         case let decoding as DecodingError:
             diagnostics.append(diagnostic(for: decoding))
         default:
-            diagnostics.append(Diagnostic(mark: root.mark, message: "\(error)"))
+            diagnostics.append(
+                Diagnostic(
+                    mark: decoder?.node.mark ?? root.mark,
+                    path: decoder.map { PathComponent.from($0.codingPath) } ?? [],
+                    message: "\(error)"
+                )
+            )
         }
     }
 

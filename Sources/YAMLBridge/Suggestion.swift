@@ -2,7 +2,10 @@
 public enum Suggestion {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
-        let limit = max(2, word.count / 3)
+        // Up to a third of the word may be wrong, at least two letters (a swap of two letters is
+        // two edits), but only one in a word of three letters or fewer: otherwise "xy" would
+        // suggest "ip".
+        let limit = word.count <= 3 ? 1 : max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())

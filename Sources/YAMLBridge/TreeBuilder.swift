@@ -1,19 +1,37 @@
 /// Folds libyaml events into a ``Node`` tree with an explicit stack (no recursion), resolving
 /// anchors, aliases and merge keys, rejecting duplicate keys, and enforcing ``ParseLimits``.
 final class TreeBuilder {
+    /// One open sequence or mapping.
+    ///
+    /// The children live in stored arrays of the frame (not in an enum payload) so that
+    /// `stack[top].items.append(node)` mutates them in place: an array inside an enum payload has
+    /// to be taken out and put back, and any copy the compiler keeps alive meanwhile (debug builds
+    /// do) turns every append into a copy of the whole array, O(n²) for a big mapping.
     private struct Frame {
-        enum Body {
-            case sequence([Node])
-            case mapping([Pair], pendingKey: Node?)
-        }
-
-        var body: Body
+        var isMapping: Bool
+        var items: [Node] = []
+        var pairs: [Pair] = []
+        var pendingKey: Node?
+        /// Scalar keys seen so far → their index in `pairs`, for the duplicate-key check. Built
+        /// only once a mapping grows past ``TreeBuilder/linearKeyScanLimit`` keys: below that a
+        /// linear scan is cheaper than hashing, and most mappings of a config file are small.
+        var keyIndex: [String: Int]?
         var mark: Mark
         var tag: String?
         var anchor: String?
         /// Nodes in this subtree so far, counting alias expansions (for the alias budget).
         var size: Int = 1
+
+        init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?) {
+            self.isMapping = isMapping
+            self.mark = mark
+            self.tag = tag
+            self.anchor = anchor
+        }
     }
+
+    /// Mappings up to this many keys check duplicates by a linear scan; bigger ones by a hash table.
+    static let linearKeyScanLimit = 12
 
     private let limits: ParseLimits
     private var stack: [Frame] = []
@@ -24,6 +42,7 @@ final class TreeBuilder {
 
     init(limits: ParseLimits) {
         self.limits = limits
+        stack.reserveCapacity(min(limits.maxDepth, 64))
     }
 
     /// Takes one event; returns true at the end of the stream.
@@ -44,6 +63,12 @@ final class TreeBuilder {
             try deliver(node, size: 1, anchor: anchor)
         case .alias(let name, let mark):
             guard let target = anchors[name] else {
+                if stack.contains(where: { $0.anchor == name }) {
+                    throw Diagnostic(
+                        mark: mark,
+                        message: "the alias '*\(name)' refers to a node that contains it (a recursive alias is not supported)"
+                    )
+                }
                 throw Diagnostic(mark: mark, message: "the alias '*\(name)' refers to no anchor defined before it")
             }
             aliasedNodes += target.size
@@ -55,17 +80,16 @@ final class TreeBuilder {
             }
             try deliver(target.node, size: target.size, anchor: nil, aliasMark: mark)
         case .sequenceStart(let anchor, let tag, let mark):
-            try push(Frame(body: .sequence([]), mark: mark, tag: tag, anchor: anchor))
+            try push(Frame(isMapping: false, mark: mark, tag: tag, anchor: anchor))
         case .mappingStart(let anchor, let tag, let mark):
-            try push(Frame(body: .mapping([], pendingKey: nil), mark: mark, tag: tag, anchor: anchor))
+            try push(Frame(isMapping: true, mark: mark, tag: tag, anchor: anchor))
         case .sequenceEnd, .mappingEnd:
             let frame = stack.removeLast()
             let node: Node
-            switch frame.body {
-            case .sequence(let items):
-                node = Node(.sequence(items), mark: frame.mark, tag: frame.tag)
-            case .mapping(let pairs, _):
-                node = Node(.mapping(try Self.applyMerges(pairs)), mark: frame.mark, tag: frame.tag)
+            if frame.isMapping {
+                node = Node(.mapping(try Self.applyMerges(frame.pairs)), mark: frame.mark, tag: frame.tag)
+            } else {
+                node = Node(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
             }
             try deliver(node, size: frame.size, anchor: frame.anchor)
         }
@@ -76,6 +100,9 @@ final class TreeBuilder {
         if stack.count >= limits.maxDepth {
             throw Diagnostic(mark: frame.mark, message: "nesting is deeper than the limit of \(limits.maxDepth) levels")
         }
+        // An anchor is defined from its node's start: an alias inside the node is recursive and an
+        // older anchor of the same name is shadowed from here on.
+        if let anchor = frame.anchor { anchors[anchor] = nil }
         stack.append(frame)
     }
 
@@ -87,33 +114,54 @@ final class TreeBuilder {
         }
         let top = stack.count - 1
         stack[top].size += size
-        switch stack[top].body {
-        case .sequence(var items):
-            stack[top].body = .sequence([])
-            items.append(node)
-            stack[top].body = .sequence(items)
-        case .mapping(var pairs, let pendingKey):
-            stack[top].body = .mapping([], pendingKey: nil)
-            if let key = pendingKey {
-                pairs.append(Pair(key: key, value: node))
-                stack[top].body = .mapping(pairs, pendingKey: nil)
-            } else {
-                var key = node
-                if let aliasMark { key.mark = aliasMark }
-                if let duplicate = Self.duplicate(of: key, in: pairs) {
-                    throw Diagnostic(
-                        mark: key.mark,
-                        message: "duplicate key '\(key.scalar?.value ?? "")' (first defined at \(duplicate.key.mark))"
-                    )
-                }
-                stack[top].body = .mapping(pairs, pendingKey: key)
-            }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        if let key = stack[top].pendingKey {
+            stack[top].pendingKey = nil
+            stack[top].pairs.append(Pair(key: key, value: node))
+            return
+        }
+        var key = node
+        if let aliasMark { key.mark = aliasMark }
+        try checkDuplicate(key, in: &stack[top])
+        stack[top].pendingKey = key
     }
 
-    private static func duplicate(of key: Node, in pairs: [Pair]) -> Pair? {
-        guard let scalar = key.scalar, !isMergeKey(key) else { return nil }
-        return pairs.first { $0.key.scalar?.value == scalar.value && !isMergeKey($0.key) }
+    /// Throws when `key` repeats a scalar key of the mapping; records it otherwise. Merge keys `<<`
+    /// may repeat (each merges more).
+    private func checkDuplicate(_ key: Node, in frame: inout Frame) throws(Diagnostic) {
+        guard let name = key.scalar?.value, !Self.isMergeKey(key) else { return }
+        let position = frame.pairs.count
+        var first: Int?
+        if frame.keyIndex != nil {
+            // Mutated through `!` so the dictionary is updated in place, never copied.
+            if let existing = frame.keyIndex![name] {
+                first = existing
+            } else {
+                frame.keyIndex![name] = position
+            }
+        } else if position < Self.linearKeyScanLimit {
+            first = frame.pairs.firstIndex { $0.key.scalar?.value == name && !Self.isMergeKey($0.key) }
+        } else {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(position * 2)
+            for (offset, pair) in frame.pairs.enumerated() {
+                if let existing = pair.key.scalar?.value, !Self.isMergeKey(pair.key), index[existing] == nil {
+                    index[existing] = offset
+                }
+            }
+            first = index[name]
+            if first == nil { index[name] = position }
+            frame.keyIndex = index
+        }
+        if let first {
+            throw Diagnostic(
+                mark: key.mark,
+                message: "duplicate key '\(name)' (first defined at \(frame.pairs[first].key.mark))"
+            )
+        }
     }
 
     private static func isMergeKey(_ key: Node) -> Bool {

@@ -1,0 +1,204 @@
+import Testing
+import YAMLBridge
+
+/// Nested types, lists, dictionaries, optional and null values, unknown and missing keys, and
+/// values of the wrong shape, each error with its key path and position.
+@Suite struct DecoderStructureTests {
+    struct Config: Decodable, Equatable {
+        var services: [String: Service]
+        var settings: Settings?
+        enum CodingKeys: String, CodingKey, CaseIterable { case services, settings }
+    }
+
+    struct Settings: Decodable, Equatable {
+        var interface: String?
+        var resync: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case interface, resync }
+    }
+
+    struct Service: Decodable, Equatable {
+        var host: String?
+        var port: UInt16
+        var flags: [String]?
+        var backends: [Backend]?
+        var pulse: Pulse?
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, flags, backends, pulse }
+    }
+
+    struct Pulse: Decodable, Equatable {
+        var type: String
+        var args: [String: String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, args }
+    }
+
+    /// Keys that are not `CaseIterable`: unknown keys cannot be detected and are ignored.
+    struct Lenient: Decodable {
+        var name: String
+    }
+
+    static let valid = """
+        settings: {interface: eth0}
+        services:
+          web:
+            host: 192.0.2.10
+            port: 80
+            flags: [sh-port]
+            backends:
+              - {host: 10.0.0.1, port: 8080, weight: 10}
+              - host: 10.0.0.2
+                port: "8080"
+            pulse:
+              type: http
+              args: {path: /health, expect: 200}
+          dns:
+            port: 53
+        """
+
+    @Test func nestedTypesListsAndDictionaries() throws {
+        let config = try decode(Config.self, Self.valid).get()
+        #expect(config.settings == Settings(interface: "eth0", resync: nil))
+        let web = try #require(config.services["web"])
+        #expect(web.host == "192.0.2.10")
+        #expect(web.flags == ["sh-port"])
+        #expect(web.backends == [Backend(host: "10.0.0.1", port: 8080, weight: 10), Backend(host: "10.0.0.2", port: 8080, weight: nil)])
+        #expect(web.pulse?.args == ["path": "/health", "expect": "200"])
+        #expect(config.services["dns"] == Service(host: nil, port: 53, flags: nil, backends: nil, pulse: nil))
+    }
+
+    @Test(arguments: ["settings:", "settings: ~", "settings: null", "settings: !!null ''"])
+    func nullOptionalIsNil(yaml: String) throws {
+        let config = try decode(Config.self, "services: {}\n" + yaml).get()
+        #expect(config.settings == nil)
+    }
+
+    @Test func nullOptionalScalarsAndListsAreNil() throws {
+        let service = try decode(Service.self, "host: ~\nport: 1\nflags:\nbackends: null\n").get()
+        #expect(service.host == nil)
+        #expect(service.flags == nil)
+        #expect(service.backends == nil)
+        #expect(try decode(Service.self, "host: ''\nport: 1\n").get().host == "")
+    }
+
+    @Test func arraysOfScalars() throws {
+        #expect(try decode([Int].self, "[1, 2, 0x3]").get() == [1, 2, 3])
+        #expect(try decode([[String]].self, "- [a]\n- []\n- [b, c]\n").get() == [["a"], [], ["b", "c"]])
+        #expect(try decode([String?].self, "[a, ~, b]").get() == ["a", nil, "b"])
+        #expect(decodeErrors([UInt8].self, "[1, 2, 300]") == ["1:8: error: [2]: expected an integer from 0 to 255, found \"300\""])
+    }
+
+    @Test func dictionaries() throws {
+        #expect(try decode([String: Int].self, "a: 1\nb: 2\n").get() == ["a": 1, "b": 2])
+        #expect(try decode([String: [String: Bool]].self, "x: {y: true}\n").get() == ["x": ["y": true]])
+        #expect(try decode([Int: String].self, "1: a\n2: b\n").get() == [1: "a", 2: "b"])
+        #expect(decodeErrors([String: Int].self, "a: 1\nb: x\n") == ["2:4: error: b: expected an integer, found \"x\""])
+    }
+
+    @Test func dictionaryKeysMustBePlainStrings() {
+        #expect(decodeErrors([String: Int].self, "? [a]\n: 1\n") == ["1:3: error: a key must be a plain string, found a list"])
+        #expect(decodeErrors([String: Int].self, "~: 1\n") == ["1:1: error: a key must be a plain string, found null"])
+    }
+
+    @Test func unknownKeyWithSuggestion() {
+        let yaml = """
+            services:
+              web:
+                port: 80
+                backends:
+                  - host: a
+                    port: 1
+                    wieght: 3
+            """
+        #expect(decodeErrors(Config.self, yaml) == [
+            "7:9: error: services.web.backends[0].wieght: unknown key 'wieght' (did you mean 'weight'?)"
+        ])
+    }
+
+    @Test func unknownKeyWithoutANearMatchListsTheKeys() {
+        #expect(decodeErrors(Backend.self, "host: a\nport: 1\ncolour: red\n") == [
+            "3:1: error: colour: unknown key 'colour' (expected one of: host, port, weight)"
+        ])
+    }
+
+    @Test(arguments: [
+        ("prot", "port"), ("hots", "host"), ("Host", "host"), ("weigth", "weight"),
+        ("hst", "host"), ("pt", nil), ("xy", nil), ("backend", nil), ("wait", nil),
+    ] as [(String, String?)])
+    func suggestions(typo: String, suggestion: String?) {
+        #expect(Suggestion.closest(to: typo, among: ["host", "port", "weight"]) == suggestion)
+    }
+
+    @Test func lenientTypesIgnoreUnknownKeys() throws {
+        #expect(try decode(Lenient.self, "name: x\nextra: 1\n").get().name == "x")
+    }
+
+    @Test func missingRequiredKeyPointsAtTheMapping() {
+        #expect(decodeErrors(Config.self, "services:\n  web:\n    host: h\n") == [
+            "3:5: error: services.web: missing required key 'port'"
+        ])
+        #expect(decodeErrors(Backend.self, "{port: 1}") == ["1:1: error: missing required key 'host'"])
+    }
+
+    @Test(arguments: [
+        ("services: [a]", "1:11: error: services: expected a mapping, found a list"),
+        ("services: text", "1:11: error: services: expected a mapping, found \"text\""),
+        ("services:", "1:10: error: services: expected a mapping, found null"),
+        ("services: {web: [1]}", "1:17: error: services.web: expected a mapping, found a list"),
+        ("services: {web: {port: 1, backends: {a: 1}}}", "1:37: error: services.web.backends: expected a list, found a mapping"),
+        ("services: {web: {port: 1, flags: sh-port}}", "1:34: error: services.web.flags: expected a list, found \"sh-port\""),
+        ("services: {web: {port: 1, flags: [[x]]}}", "1:35: error: services.web.flags[0]: expected a string, found a list"),
+        ("services: {web: {port: 1, host: {a: b}}}", "1:33: error: services.web.host: expected a string, found a mapping"),
+        ("services: {web: {port: 1, pulse: {type: [tcp]}}}", "1:41: error: services.web.pulse.type: expected a string, found a list"),
+        ("services: {web: {port: 1, pulse: {type: tcp, args: {port: {x: 1}}}}}", "1:59: error: services.web.pulse.args.port: expected a string, found a mapping"),
+    ])
+    func typeMismatches(yaml: String, expected: String) {
+        #expect(decodeErrors(Config.self, yaml) == [expected])
+    }
+
+    @Test func errorsInsideAliasesPointAtTheDefinition() {
+        let yaml = "defaults: &d {host: h, port: big}\nservices:\n  web: *d\n"
+        struct Root: Decodable {
+            var services: [String: Backend]
+            enum CodingKeys: String, CodingKey, CaseIterable { case services, defaults }
+            init(from decoder: any Decoder) throws {
+                services = try decoder.container(keyedBy: CodingKeys.self).decode([String: Backend].self, forKey: .services)
+            }
+        }
+        #expect(decodeErrors(Root.self, yaml) == [
+            "1:30: error: services.web.port: expected an integer, found \"big\""
+        ])
+    }
+
+    @Test func mergedKeysDecode() throws {
+        let yaml = "base: &b {host: h, weight: 5}\nbackend:\n  <<: *b\n  port: 9\n"
+        struct Root: Decodable {
+            var backend: Backend
+            enum CodingKeys: String, CodingKey, CaseIterable { case base, backend }
+            init(from decoder: any Decoder) throws {
+                backend = try decoder.container(keyedBy: CodingKeys.self).decode(Backend.self, forKey: .backend)
+            }
+        }
+        #expect(try decode(Root.self, yaml).get().backend == Backend(host: "h", port: 9, weight: 5))
+    }
+
+    @Test func unkeyedContainerReportsTooFewElements() {
+        struct Pair: Decodable {
+            var a: Int
+            var b: Int
+            init(from decoder: any Decoder) throws {
+                var list = try decoder.unkeyedContainer()
+                a = try list.decode(Int.self)
+                b = try list.decode(Int.self)
+            }
+        }
+        #expect(decodeErrors(Pair.self, "[1]") == ["1:1: error: the list has too few elements"])
+        #expect(decodeErrors(Pair.self, "x: 1") == ["1:1: error: expected a list, found a mapping"])
+    }
+
+    @Test func sourceMarkIsAvailableToTypes() throws {
+        struct Located: Decodable {
+            var mark: Mark?
+            init(from decoder: any Decoder) throws { mark = decoder.sourceMark }
+        }
+        #expect(try decode([String: Located].self, "a: 1\nbb:   2\n").get()["bb"]?.mark == Mark(line: 2, column: 7))
+    }
+}
