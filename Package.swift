@@ -16,9 +16,12 @@ let package = Package(
         .executable(name: "gorb-reconcile", targets: ["gorb-reconcile"]),
         .library(name: "YAMLBridge", targets: ["YAMLBridge"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Netlink", targets: ["Netlink"]),
+        .executable(name: "ipvs-bench", targets: ["ipvs-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +46,45 @@ let package = Package(
                 "YAMLBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Netlink: the IPVS client. CNetlink exposes the kernel's netlink/IPVS headers (constants,
+        // struct sizes) and nothing else; it never leaks past Netlink's public API.
+        .target(
+            name: "CNetlink",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(
+            name: "Netlink",
+            dependencies: [
+                "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ipvs-bench",
+            dependencies: [
+                "Netlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ipvs-capture",
+            dependencies: [
+                "Netlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NetlinkTests",
+            dependencies: [
+                "Netlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
