@@ -148,7 +148,7 @@ public final class FakeIPVS: IPVS {
             if let error = checkDestination(destination, service: key) { return error }
             if entry.destinations.contains(where: { $0.key == destination.key }) { return EEXIST }
             if !destination.address.isUnicastForIPVS { return EINVAL }
-            entry.destinations.append(destination)  // the kernel appends to its list
+            entry.destinations.insert(destination, at: 0)  // the kernel adds at the head: dumps list newest first
             state.services[key] = entry
             return nil
         case .updateDestination(let destination, let key):

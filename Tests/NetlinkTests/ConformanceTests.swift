@@ -1,0 +1,39 @@
+import Foundation
+import Logging
+import Testing
+@testable import Netlink
+
+/// The schedulers of the kernel the VM boots (Debian's 6.1 has no `twos`), so the fake
+/// imitates exactly the kernel the same scenarios run against.
+let vmKernelSchedulers = FakeIPVS.mainlineSchedulers.subtracting(["twos"])
+
+/// The VM loads no persistence engine module (ip_vs_pe_sip needs nf_conntrack_sip).
+let vmKernelPersistenceEngines: Set<String> = []
+
+/// Set to 1 (by Tests/vm/netlink-conformance.sh, inside the VM) to run the scenarios against
+/// the real kernel.
+let kernelTestsEnabled = ProcessInfo.processInfo.environment["GORB_KERNEL_TESTS"] == "1"
+
+/// The conformance scenarios against the in-memory fake: part of every `swift test`.
+@Suite struct FakeConformance {
+    @Test(arguments: ConformanceCase.all)
+    func scenario(_ scenario: ConformanceCase) throws {
+        let fake = FakeIPVS(schedulers: vmKernelSchedulers, persistenceEngines: vmKernelPersistenceEngines)
+        try scenario.run(ConformanceHarness(ipvs: fake, witness: nil))
+    }
+}
+
+/// The same scenarios against the running kernel, with `ipvsadm` as witness. Only inside
+/// the VM (GORB_KERNEL_TESTS=1); the VM script fails if this ran zero tests.
+@Suite(.serialized, .enabled(if: kernelTestsEnabled, "needs the IPVS VM: GORB_KERNEL_TESTS=1"))
+struct KernelConformance {
+    @Test(arguments: ConformanceCase.all)
+    func scenario(_ scenario: ConformanceCase) throws {
+        let kernel = try KernelIPVS(logger: Logger(label: "conformance"))
+        defer { kernel.close() }
+        try kernel.flush()
+        try kernel.setTimeouts(.kernelDefaults)
+        try scenario.run(ConformanceHarness(ipvs: kernel, witness: ConformanceHarness.ipvsadm))
+        try kernel.flush()
+    }
+}
