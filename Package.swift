@@ -22,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,12 +40,26 @@ let package = Package(
             dependencies: ["YAMLBridge"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "Spec",
+                "Netlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "gorb-reconcile",
             dependencies: [
                 "Spec",
                 "YAMLBridge",
+                "Netlink",
+                "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -88,6 +103,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["Reconciler", "Spec", "Netlink"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "YAMLBridgeTests",
             dependencies: ["YAMLBridge"],
             swiftSettings: strictSettings
@@ -95,7 +115,6 @@ let package = Package(
         .testTarget(
             name: "SpecTests",
             dependencies: ["Spec", "YAMLBridge"],
-            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
     ]

@@ -9,10 +9,11 @@ struct GorbReconcile: AsyncParsableCommand {
         abstract: "Declarative manager for the Linux kernel's IPVS load balancer.",
         discussion: """
             The desired state lives in one YAML or JSON file (default \(ConfigOptions.defaultPath)). \
-            'validate' checks it without touching the kernel, so it can gate a GitOps pipeline.
+            'validate' checks it without touching the kernel, so it can gate a GitOps pipeline; \
+            'plan' shows what 'apply' would change; 'run' is the daemon.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Run.self]
     )
 }
 
@@ -37,4 +38,16 @@ struct ConfigOptions: ParsableArguments {
         )
     )
     var interface: String?
+}
+
+/// Options of the subcommands that touch the kernel.
+struct KernelOptions: ParsableArguments {
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Where ownership is remembered across restarts.", valueName: "dir"))
+    var stateDirectory: String = "/var/lib/gorb"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelOption = .info
+
+    @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line, for machines).")
+    var logFormat: LogFormat = .text
 }

@@ -1,0 +1,130 @@
+import Netlink
+public import Spec
+
+extension DesiredState {
+    /// Translates a validated config into kernel objects.
+    ///
+    /// - Parameters:
+    ///   - interfaces: looks up the VIP of services without `host`.
+    ///   - weight: the weight to give a backend, from the file's weight (the health checks scale
+    ///     it; identity by default).
+    /// - Returns: the desired state and a problem per service that could not be translated (its
+    ///   id is in ``held`` so the planner leaves it alone).
+    public static func from(
+        _ config: Config,
+        interfaces: some InterfaceAddresses,
+        weight: (_ service: Service, _ backend: Backend) -> Int32 = { _, backend in backend.weight }
+    ) -> (state: DesiredState, problems: [ReconcileProblem]) {
+        var state = DesiredState()
+        var problems: [ReconcileProblem] = []
+        for service in config.services {
+            let key: IPVSService.Key
+            switch service.endpoint {
+            case .fwmark(let mark, let family):
+                key = .firewallMark(mark, family: family == .ipv4 ? .ipv4 : .ipv6)
+            case .address(let host, let port, let proto):
+                let address: Netlink.IPAddress
+                switch host {
+                case .ip(let ip):
+                    address = Netlink.IPAddress(ip)
+                case .interface(let name):
+                    do {
+                        address = try interfaces.firstAddress(of: name)
+                    } catch {
+                        problems.append(ReconcileProblem(subject: service.id, message: "\(error)"))
+                        state.held.insert(service.id)
+                        continue
+                    }
+                }
+                key = .socket(TransportProtocol(proto), address, port: port)
+            }
+            let kernelService = IPVSService(
+                key: key,
+                scheduler: service.scheduler.rawValue,
+                flags: IPVSServiceFlags(rawValue: service.flagBits),
+                timeout: service.persistence?.timeout ?? 0,
+                persistencePrefixLength: service.persistence?.prefixLength.map { UInt8($0) },
+                persistenceEngine: service.persistence?.engine
+            )
+            let destinations = service.backends.map { backend in
+                DesiredDestination(id: backend.id, destination: IPVSDestination(backend, weight: weight(service, backend)), drain: backend.drain)
+            }
+            state.services.append(DesiredService(id: service.id, service: kernelService, destinations: destinations))
+        }
+        let timeouts = config.settings.timeouts
+        if !timeouts.isEmpty {
+            state.timeouts = IPVSTimeouts(tcp: timeouts.tcp ?? 0, tcpFin: timeouts.tcpfin ?? 0, udp: timeouts.udp ?? 0)
+        }
+        return (state, problems)
+    }
+}
+
+extension IPVSDestination {
+    /// The kernel destination for a backend.
+    init(_ backend: Backend, weight: Int32) {
+        var forwarding = IPVSForwarding.masquerade
+        var tunnelType = IPVSTunnelType.ipip
+        var tunnelPort: UInt16 = 0
+        var tunnelFlags: IPVSTunnelFlags = []
+        switch backend.forwarding {
+        case .nat: forwarding = .masquerade
+        case .dr: forwarding = .directRoute
+        case .tunnel(let tunnel):
+            forwarding = .tunnel
+            tunnelPort = tunnel.port
+            switch tunnel.type {
+            case .ipip: tunnelType = .ipip
+            case .gue: tunnelType = .gue
+            case .gre: tunnelType = .gre
+            }
+            switch tunnel.checksum {
+            case .none: tunnelFlags = []
+            case .checksum: tunnelFlags = .checksum
+            case .remote: tunnelFlags = .remoteChecksum
+            }
+        }
+        self.init(
+            address: Netlink.IPAddress(backend.address),
+            port: backend.port,
+            forwarding: forwarding,
+            weight: weight,
+            upperThreshold: backend.upperThreshold,
+            lowerThreshold: backend.lowerThreshold,
+            tunnelType: tunnelType,
+            tunnelPort: tunnelPort,
+            tunnelFlags: tunnelFlags
+        )
+    }
+}
+
+extension Netlink.IPAddress {
+    /// The kernel-side address of a validated one (the two modules keep their own types so that
+    /// neither depends on the other).
+    init(_ address: Spec.IPAddress) {
+        self.init(bytes: address.bytes)!
+    }
+}
+
+extension Netlink.TransportProtocol {
+    init(_ proto: Spec.TransportProtocol) {
+        switch proto {
+        case .tcp: self = .tcp
+        case .udp: self = .udp
+        case .sctp: self = .sctp
+        }
+    }
+}
+
+/// A problem a reconcile pass met with one object, reported and retried, not fatal to the pass.
+public struct ReconcileProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The id (`web`, `web/web-1`) or ipvsadm form of the object.
+    public var subject: String
+    public var message: String
+
+    public init(subject: String, message: String) {
+        self.subject = subject
+        self.message = message
+    }
+
+    public var description: String { "\(subject): \(message)" }
+}

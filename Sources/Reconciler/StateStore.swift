@@ -1,0 +1,158 @@
+import Foundation
+import Netlink
+
+/// Persists ``Ownership`` in the state directory (`/var/lib/gorb/ownership.json`), so a restarted
+/// daemon still knows what it created (invariant 6: nothing is lost).
+///
+/// Writes are atomic: a temporary file in the same directory is written and `fsync`ed, renamed over
+/// the old one, and the directory is `fsync`ed. A crash at any point leaves either the old file or
+/// the new one, never a torn one.
+public struct StateStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public var ownershipPath: String { directory + "/ownership.json" }
+
+    /// Why the state could not be read or written; the message names the file.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The saved ownership; empty when there is no file yet (a first start).
+    public func loadOwnership() throws(Failure) -> Ownership {
+        guard FileManager.default.fileExists(atPath: ownershipPath) else { return Ownership() }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: ownershipPath))
+            return try JSONDecoder().decode(OwnershipFile.self, from: data).ownership()
+        } catch {
+            throw Failure(description: "cannot read \(ownershipPath): \(error) (move it aside to start over; the daemon will then leave services it created before alone)")
+        }
+    }
+
+    public func saveOwnership(_ ownership: Ownership) throws(Failure) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try writeAtomically(try encoder.encode(OwnershipFile(ownership)), to: ownershipPath)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(description: "cannot write \(ownershipPath): \(error)")
+        }
+    }
+
+    private func writeAtomically(_ data: Data, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Failure(description: "cannot write \(path): \(reason)")
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+}
+
+/// The JSON shape of the ownership file: versioned, with keys spelt out so an operator can read it.
+struct OwnershipFile: Codable {
+    struct ServiceRecord: Codable {
+        var id: String
+        var `protocol`: String?
+        var address: String?
+        var port: UInt16?
+        var fwmark: UInt32?
+        var family: String?
+        var destinations: [DestinationRecord]
+    }
+
+    struct DestinationRecord: Codable {
+        var id: String
+        var address: String
+        var port: UInt16
+        var drainSeconds: Double
+        var drainDeadline: Double?
+    }
+
+    var version: Int
+    var services: [ServiceRecord]
+
+    init(_ ownership: Ownership) {
+        version = 1
+        services = ownership.services.sorted { $0.key < $1.key }.map { key, owned in
+            var record = ServiceRecord(id: owned.id, destinations: [])
+            switch key {
+            case .socket(let proto, let address, let port):
+                record.protocol = "\(proto)".lowercased()
+                record.address = "\(address)"
+                record.port = port
+            case .firewallMark(let mark, let family):
+                record.fwmark = mark
+                record.family = family == .ipv4 ? "ipv4" : "ipv6"
+            }
+            record.destinations = owned.destinations.sorted { $0.key < $1.key }.map { key, destination in
+                let (seconds, atto) = destination.drain.components
+                return DestinationRecord(
+                    id: destination.id,
+                    address: "\(key.address)",
+                    port: key.port,
+                    drainSeconds: Double(seconds) + Double(atto) / 1e18,
+                    drainDeadline: destination.drainDeadline?.seconds
+                )
+            }
+            return record
+        }
+    }
+
+    func ownership() throws -> Ownership {
+        guard version == 1 else { throw StateStore.Failure(description: "unknown state file version \(version)") }
+        var ownership = Ownership()
+        for record in services {
+            let key: IPVSService.Key
+            if let mark = record.fwmark {
+                key = .firewallMark(mark, family: record.family == "ipv6" ? .ipv6 : .ipv4)
+            } else if let text = record.address, let address = IPAddress(text), let port = record.port,
+                let proto = ["tcp": TransportProtocol.tcp, "udp": .udp, "sctp": .sctp][record.protocol ?? ""]
+            {
+                key = .socket(proto, address, port: port)
+            } else {
+                throw StateStore.Failure(description: "service '\(record.id)' has no valid key")
+            }
+            var owned = OwnedService(id: record.id)
+            for destination in record.destinations {
+                guard let address = IPAddress(destination.address) else {
+                    throw StateStore.Failure(description: "destination '\(destination.id)' has an invalid address")
+                }
+                owned.destinations[IPVSDestination.Key(address: address, port: destination.port)] = OwnedDestination(
+                    id: destination.id,
+                    drain: .milliseconds(Int64(destination.drainSeconds * 1000)),
+                    drainDeadline: destination.drainDeadline.map { WallTime(seconds: $0) }
+                )
+            }
+            ownership.services[key] = owned
+        }
+        return ownership
+    }
+}

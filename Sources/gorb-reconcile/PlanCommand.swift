@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Netlink
+import Reconciler
+import Spec
+
+/// `gorb-reconcile plan`: what `apply` would change, without changing it.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the changes 'apply' would make to the running kernel.",
+        discussion: """
+            One line per change, as ipvsadm arguments, marked + (create), ~ (update in place), \
+            - (delete) or 0 (drain: weight 0 until the backend's connections end). Exit status: \
+            0 when the kernel already matches, 2 when there are changes, 1 on error. Needs root \
+            (reading IPVS needs CAP_NET_ADMIN).
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var kernel: KernelOptions
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func run() throws {
+        let logger = LogSetup.bootstrap(kernel)
+        let spec = try KernelSession.loadConfig(config)
+        let outcome = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
+            try reconciler.plan(spec)
+        }
+        for problem in outcome.problems {
+            print("warning: \(problem) (left as it is)", to: &standardErrorStream)
+        }
+        if json {
+            let steps = outcome.plan.steps.map { ["kind": $0.kind.rawValue, "change": "\($0.change)", "subject": $0.subject] }
+            let data = try JSONSerialization.data(withJSONObject: steps, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for step in outcome.plan.steps { print(step.description) }
+            if outcome.plan.isEmpty { print("no changes: the kernel matches \(config.path)") }
+        }
+        if !outcome.plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// `gorb-reconcile apply`: one reconcile pass.
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the kernel match the file, once, then exit.",
+        discussion: """
+            Applies the plan (see 'plan') and remembers what it created in --state-dir, so later \
+            runs only ever delete what this tool made. Exits 1, naming each failed change and the \
+            kernel's reason, if the kernel refused anything; the rest is still applied.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var kernel: KernelOptions
+
+    func run() throws {
+        let logger = LogSetup.bootstrap(kernel)
+        let spec = try KernelSession.loadConfig(config)
+        let report = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
+            try reconciler.apply(spec)
+        }
+        for step in report.planned { print(step.description) }
+        print("applied \(report.applied) of \(report.planned.count) changes" + (report.draining > 0 ? "; \(report.draining) backends draining" : ""))
+        if !report.failures.isEmpty {
+            for failure in report.failures { print("error: \(failure)", to: &standardErrorStream) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Opening the kernel and loading the file, shared by the commands that need both.
+enum KernelSession {
+    static func loadConfig(_ options: ConfigOptions) throws -> Config {
+        switch ConfigReader.read(options) {
+        case .success(let config): return config
+        case .failure(let diagnostics):
+            ConfigReader.printErrors(diagnostics, file: options.path)
+            throw ExitCode(1)
+        }
+    }
+
+    static func withReconciler<T>(_ options: KernelOptions, logger: Logger, _ body: (Reconciler) throws -> T) throws -> T {
+        let ipvs: KernelIPVS
+        do {
+            ipvs = try KernelIPVS(logger: logger)
+        } catch {
+            print("error: \(error)", to: &standardErrorStream)
+            throw ExitCode(1)
+        }
+        defer { ipvs.close() }
+        let reconciler = Reconciler(ipvs: ipvs, store: StateStore(directory: options.stateDirectory), logger: logger)
+        do {
+            return try body(reconciler)
+        } catch let error as ReconcileError {
+            print("error: \(error)", to: &standardErrorStream)
+            throw ExitCode(1)
+        }
+    }
+}
+
+nonisolated(unsafe) var standardErrorStream = StandardError()

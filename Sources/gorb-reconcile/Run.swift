@@ -1,0 +1,132 @@
+import ArgumentParser
+import Logging
+import Netlink
+import Reconciler
+import ServiceLifecycle
+import Spec
+import UnixSignals
+import YAMLBridge
+
+/// `gorb-reconcile run`: the daemon.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep the kernel matching the file: reconcile at start, on SIGHUP, and every resync.",
+        discussion: """
+            SIGHUP re-reads the file: a valid one is applied, an invalid one is logged with its \
+            FILE:LINE:COL errors and changes nothing. SIGTERM/SIGINT stop the daemon and leave the \
+            kernel as it is, so a restart changes nothing and drops no traffic (--cleanup-on-exit \
+            removes what it owns instead). The short flags keep GORB's meanings.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var kernel: KernelOptions
+
+    @Flag(name: .customShort("f"), help: "Flush the whole IPVS table at start, owned or not (GORB's -f).")
+    var flush = false
+
+    @Option(name: .customShort("l"), help: ArgumentHelp("REST API listen address (GORB's -l).", valueName: "address"))
+    var listen: String = "127.0.0.1:4672"
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Consul URL for service registration (GORB's -c).", valueName: "url"))
+    var consul: String?
+
+    @Option(help: ArgumentHelp("Override settings.resync (e.g. 10s).", valueName: "duration"))
+    var resync: String?
+
+    @Flag(name: .customLong("cleanup-on-exit"), help: "On SIGTERM/SIGINT, delete every service this daemon owns.")
+    var cleanupOnExit = false
+
+    func validate() throws {
+        if let resync, DurationText.parse(resync) == nil {
+            throw ValidationError("--resync takes a duration like 10s or 1m, found '\(resync)'")
+        }
+    }
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(kernel)
+        let initial = try KernelSession.loadConfig(config)
+        if consul != nil { logger.warning("Consul registration (-c) is not built yet; ignoring it") }
+        logger.info("the REST API is not built yet; -l is not served", metadata: ["listen": "\(listen)"])
+
+        let ipvs: KernelIPVS
+        do {
+            ipvs = try KernelIPVS(logger: logger)
+        } catch {
+            logger.critical("cannot reach IPVS", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        defer { ipvs.close() }
+        let reconciler = Reconciler(ipvs: ipvs, store: StateStore(directory: kernel.stateDirectory), logger: logger)
+        if flush {
+            do {
+                try reconciler.flushAll()
+            } catch {
+                logger.critical("cannot flush IPVS (is the ip_vs module loaded?)", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+        }
+        let options = config
+        let controller = Controller(
+            reconciler: reconciler,
+            initial: initial,
+            loadConfig: { () throws(Diagnostics) -> Config in
+                switch ConfigReader.read(options) {
+                case .success(let config): return config
+                case .failure(let diagnostics): throw diagnostics
+                }
+            },
+            resync: resync.flatMap(DurationText.parse),
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: ControllerService(controller: controller)),
+                    .init(service: ReloadOnHangup(controller: controller, logger: logger)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        logger.notice("started", metadata: ["config": "\(config.path)", "services": "\(initial.services.count)"])
+        try await group.run()
+        if cleanupOnExit {
+            do {
+                let removed = try reconciler.removeOwned()
+                logger.notice("removed owned services on exit", metadata: ["count": "\(removed)"])
+            } catch {
+                logger.error("cleanup on exit failed", metadata: ["error": "\(error)"])
+            }
+        }
+        logger.notice("stopped; the kernel table is left as it is")
+    }
+}
+
+/// The controller loop as a lifecycle service: cancelled on graceful shutdown.
+struct ControllerService: ServiceLifecycle.Service {
+    let controller: Controller
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await controller.run()
+        }
+    }
+}
+
+/// SIGHUP → reload. Kept out of the service group's signal lists: only one handler may own a
+/// signal, and SIGHUP here means "reload", not "stop".
+struct ReloadOnHangup: ServiceLifecycle.Service {
+    let controller: Controller
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                logger.notice("SIGHUP: reloading the configuration")
+                await controller.trigger(.reload)
+            }
+        }
+    }
+}

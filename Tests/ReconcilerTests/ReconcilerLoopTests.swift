@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+import Netlink
+import Reconciler
+import Spec
+import Testing
+
+typealias IPAddress = Netlink.IPAddress
+
+/// Whole passes against the in-memory kernel: idempotence, restarts, drift repair, ownership,
+/// reloads. The fake passes the same conformance suite as the real kernel, so these hold there too
+/// (and the VM tests check the headline ones on the real kernel).
+@Suite struct ReconcilerLoopTests {
+    static let yaml = """
+        settings: {interface: eth0}
+        services:
+          web:
+            host: 192.0.2.10
+            port: 80
+            method: wrr
+            backends:
+              a: {host: 10.0.0.1, port: 8080}
+              b: {host: 10.0.0.2, port: 8080, weight: 50}
+          dns:
+            port: 53
+            protocol: udp
+            backends:
+              ns: {host: 10.0.0.53}
+        """
+
+    struct Fixture {
+        let ipvs = FakeIPVS()
+        let directory: String
+        var clock = WallTime(seconds: 1_000_000)
+
+        init() {
+            directory = NSTemporaryDirectory() + "gorb-test-\(UUID().uuidString)"
+        }
+
+        func reconciler(interfaces: [String: IPAddress] = ["eth0": IPAddress("192.0.2.1")!]) -> Reconciler {
+            let now = clock
+            return Reconciler(ipvs: ipvs, interfaces: StaticInterfaces(interfaces), store: StateStore(directory: directory), logger: quietLogger, now: { now })
+        }
+
+        func ipvsadm() throws -> [String] {
+            var lines: [String] = []
+            for service in try ipvs.services().sorted(by: { $0.key < $1.key }) {
+                lines.append(service.ipvsadmSaveLine)
+                for destination in try ipvs.destinations(of: service.key).sorted(by: { $0.key < $1.key }) {
+                    lines.append(destination.ipvsadmSaveLine(service: service.key))
+                }
+            }
+            return lines
+        }
+    }
+
+    static func config(_ text: String = yaml) throws -> Config {
+        try Config.parse(bytes: Array(text.utf8), file: "test.yaml")
+    }
+
+    @Test func coldApplyThenNothing() throws {
+        let fixture = Fixture()
+        let first = try fixture.reconciler().apply(Self.config())
+        #expect(first.applied == 5)
+        #expect(first.succeeded)
+        #expect(try fixture.ipvsadm() == [
+            "-A -u 192.0.2.1:53 -s wrr",
+            "-a -u 192.0.2.1:53 -r 10.0.0.53:53 -m -w 100",
+            "-A -t 192.0.2.10:80 -s wrr",
+            "-a -t 192.0.2.10:80 -r 10.0.0.1:8080 -m -w 100",
+            "-a -t 192.0.2.10:80 -r 10.0.0.2:8080 -m -w 50",
+        ])
+        let second = try fixture.reconciler().apply(Self.config())
+        #expect(second.planned.isEmpty)
+    }
+
+    @Test func restartOverAMatchingKernelChangesNothing() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        // A new process: new reconciler, same kernel, same state directory.
+        let restarted = Reconciler(ipvs: fixture.ipvs, interfaces: StaticInterfaces(["eth0": IPAddress("192.0.2.1")!]), store: StateStore(directory: fixture.directory), logger: quietLogger)
+        #expect(try restarted.plan(Self.config()).plan.isEmpty)
+    }
+
+    @Test func driftIsRepaired() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        let web = IPVSService.Key.tcp(IPAddress("192.0.2.10")!, 80)
+        // Someone runs ipvsadm by hand: deletes a backend, edits a weight, changes the scheduler.
+        try fixture.ipvs.removeDestination(IPVSDestination.Key(address: IPAddress("10.0.0.1")!, port: 8080), from: web)
+        try fixture.ipvs.updateDestination(IPVSDestination(address: IPAddress("10.0.0.2")!, port: 8080, weight: 7), in: web)
+        try fixture.ipvs.updateService(IPVSService(key: web, scheduler: "rr"))
+        let repair = try fixture.reconciler().apply(Self.config())
+        #expect(repair.applied == 3)
+        #expect(repair.planned.map(\.kind) == [.update, .create, .update])
+        #expect(try fixture.reconciler().plan(Self.config()).plan.isEmpty)
+    }
+
+    @Test func handMadeServicesAreNeverTouched() throws {
+        let fixture = Fixture()
+        let ssh = IPVSService(key: .tcp(IPAddress("198.51.100.1")!, 22), scheduler: "rr")
+        try fixture.ipvs.addService(ssh)
+        _ = try fixture.reconciler().apply(Self.config())
+        _ = try fixture.reconciler().apply(Self.config("services: {}\n"))
+        #expect(try fixture.ipvsadm() == ["-A -t 198.51.100.1:22 -s rr"])
+    }
+
+    @Test func pruneAllOwnsTheWholeTable() throws {
+        let fixture = Fixture()
+        try fixture.ipvs.addService(IPVSService(key: .tcp(IPAddress("198.51.100.1")!, 22), scheduler: "rr"))
+        _ = try fixture.reconciler().apply(Self.config("settings: {prune: all}\nservices: {}\n"))
+        #expect(try fixture.ipvsadm().isEmpty)
+    }
+
+    @Test func removedServiceIsDeleted() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        let report = try fixture.reconciler().apply(Self.config("settings: {interface: eth0}\nservices:\n  web: {host: 192.0.2.10, port: 80, backends: {a: {host: 10.0.0.1, port: 8080}, b: {host: 10.0.0.2, port: 8080, weight: 50}}}\n"))
+        #expect(report.planned.map(\.change) == [.removeService(.udp(IPAddress("192.0.2.1")!, 53))])
+    }
+
+    @Test func missingInterfaceHoldsTheServiceInsteadOfDeletingIt() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        let report = try fixture.reconciler(interfaces: [:]).apply(Self.config())
+        #expect(report.planned.isEmpty)
+        #expect(report.failures.map(\.subject) == ["dns"])
+        #expect(try fixture.ipvsadm().count == 5)
+    }
+
+    @Test func kernelRefusalIsReportedAndTheRestApplied() throws {
+        let fixture = Fixture()
+        let bad = "services:\n  a: {host: 192.0.2.1, port: 80, method: twos, backends: {x: {host: 10.0.0.1}}}\n  b: {host: 192.0.2.2, port: 80}\n"
+        let limited = Reconciler(ipvs: FakeIPVS(schedulers: ["wrr"]), interfaces: StaticInterfaces([:]), store: StateStore(directory: fixture.directory), logger: quietLogger)
+        let report = try limited.apply(Self.config(bad))
+        #expect(report.applied == 1)
+        #expect(report.failures.count == 2)
+        #expect(report.failures[0].message.contains("ip_vs_twos"))
+    }
+
+    @Test func ownershipSurvivesInTheStateDirectory() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        let ownership = try StateStore(directory: fixture.directory).loadOwnership()
+        #expect(ownership.services.count == 2)
+        #expect(ownership.services[.tcp(IPAddress("192.0.2.10")!, 80)]?.id == "web")
+        #expect(ownership.services[.tcp(IPAddress("192.0.2.10")!, 80)]?.destinations.count == 2)
+    }
+
+    @Test func aStrayTemporaryFileDoesNotCorruptState() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        // A crash mid-write leaves a temporary file; the real file is intact.
+        try "{ torn".write(toFile: fixture.directory + "/ownership.json.tmp-12345", atomically: false, encoding: .utf8)
+        #expect(try StateStore(directory: fixture.directory).loadOwnership().services.count == 2)
+    }
+
+    @Test func corruptStateIsAClearError() throws {
+        let fixture = Fixture()
+        try FileManager.default.createDirectory(atPath: fixture.directory, withIntermediateDirectories: true)
+        try "{ not json".write(toFile: fixture.directory + "/ownership.json", atomically: true, encoding: .utf8)
+        #expect(throws: ReconcileError.self) { try fixture.reconciler().apply(Self.config()) }
+    }
+
+    @Test func flushAllClearsEverythingAndOwnership() throws {
+        let fixture = Fixture()
+        try fixture.ipvs.addService(IPVSService(key: .tcp(IPAddress("198.51.100.1")!, 22), scheduler: "rr"))
+        _ = try fixture.reconciler().apply(Self.config())
+        try fixture.reconciler().flushAll()
+        #expect(try fixture.ipvsadm().isEmpty)
+        #expect(try StateStore(directory: fixture.directory).loadOwnership().services.isEmpty)
+    }
+
+    @Test func cleanupRemovesOnlyOwned() throws {
+        let fixture = Fixture()
+        try fixture.ipvs.addService(IPVSService(key: .tcp(IPAddress("198.51.100.1")!, 22), scheduler: "rr"))
+        _ = try fixture.reconciler().apply(Self.config())
+        #expect(try fixture.reconciler().removeOwned() == 2)
+        #expect(try fixture.ipvsadm() == ["-A -t 198.51.100.1:22 -s rr"])
+    }
+}
