@@ -1,17 +1,54 @@
 /// A mapping seen through a type's coding keys; keeps document order for `allKeys`.
-struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+///
+/// Built for every object decoded, so it is kept cheap: a key is found by a linear scan of the
+/// pairs (config objects have a handful of keys, and comparing short strings beats hashing them),
+/// with a hash index only for big mappings; `decodeIfPresent` finds its key once, not three times
+/// as the standard library's default (`contains`, `decodeNil`, `decode`) would. A class, because
+/// `KeyedDecodingContainer` copies it out of its box for every call.
+final class KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    /// Mappings up to this many pairs are searched linearly.
+    static var linearSearchLimit: Int { 16 }
+
     let decoder: TreeDecoder
     let pairs: [Pair]
-    private let index: [String: Int]
+    /// Key → first position, for mappings bigger than ``linearSearchLimit``.
+    private let index: [String: Int]?
+    /// The last key looked up and where it was: callers commonly ask `contains`, then for the
+    /// value's decoder, then `decodeIfPresent`, all for the same key.
+    private var lastLookup: (name: String, position: Int?)?
 
     init(decoder: TreeDecoder, pairs: [Pair]) {
         self.decoder = decoder
         self.pairs = pairs
+        self.index = pairs.count > Self.linearSearchLimit ? Self.buildIndex(pairs) : nil
+    }
+
+    static func buildIndex(_ pairs: [Pair]) -> [String: Int] {
         var index: [String: Int] = [:]
+        index.reserveCapacity(pairs.count)
         for (position, pair) in pairs.enumerated() {
-            if let name = pair.key.scalar?.value, index[name] == nil { index[name] = position }
+            if case .scalar(let scalar) = pair.key.kind, index[scalar.value] == nil { index[scalar.value] = position }
         }
-        self.index = index
+        return index
+    }
+
+    static func linearPosition(of name: String, in pairs: [Pair]) -> Int? {
+        let length = name.utf8.count
+        for position in pairs.indices {
+            // Comparing lengths first rejects most keys without a string comparison.
+            if case .scalar(let scalar) = pairs[position].key.kind, scalar.value.utf8.count == length, scalar.value == name {
+                return position
+            }
+        }
+        return nil
+    }
+
+    private func position(of key: Key) -> Int? {
+        let name = key.stringValue
+        if let lastLookup, lastLookup.name == name { return lastLookup.position }
+        let position = index.map { $0[name] } ?? Self.linearPosition(of: name, in: pairs)
+        lastLookup = (name, position)
+        return position
     }
 
     var codingPath: [any CodingKey] { decoder.codingPath }
@@ -20,42 +57,49 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         pairs.compactMap { pair in pair.key.scalar.flatMap { Key(stringValue: $0.value) } }
     }
 
-    func contains(_ key: Key) -> Bool { index[key.stringValue] != nil }
+    func contains(_ key: Key) -> Bool { position(of: key) != nil }
 
-    /// Reports keys that the type does not know, when its keys are `CaseIterable`, and keys that
-    /// are not scalars at all.
+    /// Reports keys that are not scalars at all, and keys that the type does not know when its keys
+    /// are `CaseIterable`.
+    ///
+    /// The names of a `CaseIterable` key type are listed once per decode (by the session), not once
+    /// per object.
     func reportUnknownKeys() {
-        for pair in pairs where pair.key.scalar == nil || pair.key.isNull {
-            decoder.session.diagnostics.append(
-                Diagnostic(
-                    mark: pair.key.mark,
-                    path: PathComponent.from(codingPath),
-                    message: "a key must be a plain string, found \(pair.key.kindDescription)"
-                )
-            )
-        }
-        guard let iterable = Key.self as? any CaseIterable.Type else { return }
-        let known = Self.names(of: iterable)
+        let known = decoder.session.knownKeys(of: Key.self)
         for pair in pairs {
-            guard let name = pair.key.scalar?.value, !pair.key.isNull, !known.contains(name) else { continue }
-            var message = "unknown key '\(name)'"
-            if let suggestion = Suggestion.closest(to: name, among: known) {
-                message += " (did you mean '\(suggestion)'?)"
-            } else {
-                message += " (expected one of: \(known.sorted().joined(separator: ", ")))"
+            guard case .scalar(let scalar) = pair.key.kind, !pair.key.isNull else {
+                decoder.session.diagnostics.append(
+                    Diagnostic(
+                        mark: pair.key.mark,
+                        path: PathComponent.from(codingPath),
+                        message: "a key must be a plain string, found \(pair.key.kindDescription)"
+                    )
+                )
+                continue
             }
-            decoder.session.diagnostics.append(
-                Diagnostic(mark: pair.key.mark, path: PathComponent.from(codingPath + [AnyKey(name)]), message: message)
-            )
+            guard let known, !Self.contains(scalar.value, in: known) else { continue }
+            decoder.session.diagnostics.append(unknownKey(scalar.value, known: known, at: pair.key.mark))
         }
     }
 
-    private static func names<T: CaseIterable>(of type: T.Type) -> [String] {
-        type.allCases.compactMap { ($0 as? any CodingKey)?.stringValue }
+    private static func contains(_ name: String, in known: [String]) -> Bool {
+        let length = name.utf8.count
+        for candidate in known where candidate.utf8.count == length && candidate == name { return true }
+        return false
+    }
+
+    private func unknownKey(_ name: String, known: [String], at mark: Mark) -> Diagnostic {
+        var message = "unknown key '\(name)'"
+        if let suggestion = Suggestion.closest(to: name, among: known) {
+            message += " (did you mean '\(suggestion)'?)"
+        } else {
+            message += " (expected one of: \(known.sorted().joined(separator: ", ")))"
+        }
+        return Diagnostic(mark: mark, path: PathComponent.from(codingPath + [AnyKey(name)]), message: message)
     }
 
     private func value(for key: Key) throws -> Node {
-        guard let position = index[key.stringValue] else {
+        guard let position = position(of: key) else {
             throw DecodingError.keyNotFound(
                 key,
                 .init(
@@ -68,8 +112,21 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return pairs[position].value
     }
 
+    private func child(_ node: Node, _ key: Key) -> TreeDecoder {
+        TreeDecoder(node: node, parent: decoder, key: key)
+    }
+
     private func child(_ key: Key) throws -> TreeDecoder {
-        decoder.child(try value(for: key), key: key)
+        child(try value(for: key), key)
+    }
+
+    /// The value at `key` decoded by `body`; `nil` when the key is absent or its value is null
+    /// (`decodeIfPresent` treats a present `null` like an absent key, as YAML users expect).
+    private func optional<T>(_ key: Key, _ body: (TreeDecoder) throws -> T) throws -> T? {
+        guard let position = position(of: key) else { return nil }
+        let value = pairs[position].value
+        if value.isNull { return nil }
+        return try body(child(value, key))
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(for: key).isNull }
@@ -93,10 +150,23 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try T(from: try child(key))
     }
 
-    /// `decodeIfPresent` treats a present `null` like an absent key, as YAML users expect.
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try optional(key) { try $0.decodeBool() } }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try optional(key) { try $0.decodeString() } }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try optional(key) { try $0.decodeFloat(type) } }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try optional(key) { try $0.decodeFloat(type) } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try optional(key) { try $0.decodeInteger(type) } }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try optional(key) { try $0.decodeInteger(type) } }
+
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        return try decode(type, forKey: key)
+        try optional(key) { try T(from: $0) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(

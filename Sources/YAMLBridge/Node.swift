@@ -48,12 +48,16 @@ public struct Node: Sendable, Hashable {
     }
 
     /// True for YAML's null: an empty plain scalar, `~`, `null` (any case), or the `!!null` tag.
+    ///
+    /// Asked for every optional value decoded, so the length is looked at before any comparison.
     public var isNull: Bool {
-        guard let scalar else { return false }
-        if tag == "tag:yaml.org,2002:null" { return true }
-        guard scalar.style == .plain, tag == nil else { return false }
-        switch scalar.value {
-        case "", "~", "null", "Null", "NULL": return true
+        guard case .scalar(let scalar) = kind else { return false }
+        if let tag { return tag == "tag:yaml.org,2002:null" }
+        guard scalar.style == .plain else { return false }
+        switch scalar.value.utf8.count {
+        case 0: return true
+        case 1: return scalar.value == "~"
+        case 4: return scalar.value == "null" || scalar.value == "Null" || scalar.value == "NULL"
         default: return false
         }
     }

@@ -7,7 +7,7 @@ extension NodeDecoder {
     ///   or `nil` if the value could not be built at all; and the diagnostics, sorted by position.
     public func decodeCollecting<T: Decodable>(_ type: T.Type, from node: Node) -> (value: T?, diagnostics: [Diagnostic]) {
         let session = DecodingSession(root: node)
-        let decoder = TreeDecoder(node: node, codingPath: [], session: session)
+        let decoder = TreeDecoder(root: node, session: session)
         var value: T?
         do {
             value = try T(from: decoder)

@@ -16,7 +16,7 @@ public struct NodeDecoder: Sendable {
     /// - Throws: ``Diagnostics`` holding every problem found, sorted by position.
     public func decode<T: Decodable>(_ type: T.Type, from node: Node) throws(Diagnostics) -> T {
         let session = DecodingSession(root: node)
-        let decoder = TreeDecoder(node: node, codingPath: [], session: session)
+        let decoder = TreeDecoder(root: node, session: session)
         let value: T
         do {
             value = try T(from: decoder)
@@ -67,6 +67,13 @@ struct MarkedProblem: Error {
 final class DecodingSession {
     let root: Node
     var diagnostics: [Diagnostic] = []
+    /// The key names of each coding-key type met so far, `nil` for types that are not
+    /// `CaseIterable` (whose unknown keys are not errors). The dynamic conformance check and
+    /// `allCases` are far dearer than this lookup, and a config decodes thousands of objects of a
+    /// handful of types: a short list compared by pointer beats hashing here.
+    private var knownKeys: [(type: ObjectIdentifier, names: [String]?)] = []
+    /// The key index of the last big mapping asked about by ``Swift/Decoder/sourceMark(ofKey:)``.
+    private var keyIndexCache: (mark: Mark, count: Int, index: [String: Int])?
 
     init(root: Node) {
         self.root = root
@@ -116,6 +123,38 @@ final class DecodingSession {
         return Diagnostic(mark: mark, path: PathComponent.from(context.codingPath), message: message)
     }
 
+    func knownKeys<Key: CodingKey>(of type: Key.Type) -> [String]? {
+        let id = ObjectIdentifier(type)
+        for entry in knownKeys where entry.type == id { return entry.names }
+        var names: [String]?
+        if let iterable = type as? any CaseIterable.Type { names = Self.names(of: iterable) }
+        knownKeys.append((id, names))
+        return names
+    }
+
+    private static func names<T: CaseIterable>(of type: T.Type) -> [String] {
+        type.allCases.compactMap { ($0 as? any CodingKey)?.stringValue }
+    }
+
+    /// The position of the first pair whose key is `name`, in the mapping `pairs` found at `mark`.
+    ///
+    /// Asked once per key of a big mapping (one position per service id), a linear search would be
+    /// O(n²): past ``KeyedContainer/linearSearchLimit`` pairs an index is built and kept for the
+    /// next question about the same mapping. Marks identify a mapping within one document; the
+    /// count and the found key are checked too, so a coincidence can only cost a rebuild.
+    func position(of name: String, in pairs: [Pair], at mark: Mark) -> Int? {
+        guard pairs.count > KeyedContainer<AnyKey>.linearSearchLimit else {
+            return KeyedContainer<AnyKey>.linearPosition(of: name, in: pairs)
+        }
+        if let cache = keyIndexCache, cache.mark == mark, cache.count == pairs.count {
+            guard let position = cache.index[name] else { return nil }
+            if pairs[position].key.scalar?.value == name { return position }
+        }
+        let index = KeyedContainer<AnyKey>.buildIndex(pairs)
+        keyIndexCache = (mark, pairs.count, index)
+        return index[name]
+    }
+
     /// The deepest node that a coding path reaches.
     func node(at path: [any CodingKey]) -> Node? {
         var current = root
@@ -135,7 +174,8 @@ final class DecodingSession {
 extension PathComponent {
     static func from(_ codingPath: [any CodingKey]) -> [PathComponent] {
         codingPath.map { key in
-            if let index = key as? IndexKey { .index(index.index) } else { .key(key.stringValue) }
+            if let index = key as? IndexKey { return .index(index.index) }
+            return .key(key.stringValue)
         }
     }
 }
@@ -151,14 +191,52 @@ struct IndexKey: CodingKey {
 }
 
 /// The `Decoder` over one node.
-struct TreeDecoder: Decoder {
+///
+/// A class, not a struct: one is made for every value decoded and then copied into containers and
+/// cast from `any Decoder` (by ``Swift/Decoder/collectingErrors(_:)``); as a class each of those
+/// is a retain rather than a copy of several fields. The coding path is the chain of parents, built
+/// into an array only when asked for (on the error path), instead of an array copied into every
+/// child.
+final class TreeDecoder: Decoder {
     let node: Node
-    let codingPath: [any CodingKey]
     let session: DecodingSession
+    /// The decoder of the enclosing mapping or list; `nil` at the root.
+    let parent: TreeDecoder?
+    /// The key of this node in its parent; `nil` at the root.
+    let key: (any CodingKey)?
+
+    init(root: Node, session: DecodingSession) {
+        self.node = root
+        self.session = session
+        self.parent = nil
+        self.key = nil
+    }
+
+    init(node: Node, parent: TreeDecoder, key: any CodingKey) {
+        self.node = node
+        self.session = parent.session
+        self.parent = parent
+        self.key = key
+    }
+
+    var codingPath: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var current: TreeDecoder? = self
+        while let decoder = current, let key = decoder.key {
+            keys.append(key)
+            current = decoder.parent
+        }
+        return keys.reversed()
+    }
+
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
+    func child(_ node: Node, key: any CodingKey) -> TreeDecoder {
+        TreeDecoder(node: node, parent: self, key: key)
+    }
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard let pairs = node.pairs else {
+        guard case .mapping(let pairs) = node.kind else {
             throw mismatch(expected: "a mapping")
         }
         let container = KeyedContainer<Key>(decoder: self, pairs: pairs)
@@ -167,7 +245,7 @@ struct TreeDecoder: Decoder {
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard let items = node.items else {
+        guard case .sequence(let items) = node.kind else {
             throw mismatch(expected: "a list")
         }
         return UnkeyedContainer(decoder: self, items: items)
@@ -175,10 +253,6 @@ struct TreeDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
         SingleValueContainer(decoder: self)
-    }
-
-    func child(_ node: Node, key: any CodingKey) -> TreeDecoder {
-        TreeDecoder(node: node, codingPath: codingPath + [key], session: session)
     }
 
     func mismatch(expected: String) -> DecodingError {

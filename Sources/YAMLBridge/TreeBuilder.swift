@@ -1,6 +1,9 @@
 /// Folds libyaml events into a ``Node`` tree with an explicit stack (no recursion), resolving
 /// anchors, aliases and merge keys, rejecting duplicate keys, and enforcing ``ParseLimits``.
-final class TreeBuilder {
+///
+/// A struct kept in a local variable by the parser: as a class, every access to `stack` paid for a
+/// dynamic exclusivity check, a tenth of the whole parse.
+struct TreeBuilder {
     /// One open sequence or mapping.
     ///
     /// The children live in stored arrays of the frame (not in an enum payload) so that
@@ -31,7 +34,7 @@ final class TreeBuilder {
     }
 
     /// Mappings up to this many keys check duplicates by a linear scan; bigger ones by a hash table.
-    static let linearKeyScanLimit = 12
+    static var linearKeyScanLimit: Int { 12 }
 
     private let limits: ParseLimits
     private var stack: [Frame] = []
@@ -46,7 +49,7 @@ final class TreeBuilder {
     }
 
     /// Takes one event; returns true at the end of the stream.
-    func consume(_ event: Event) throws(Diagnostic) -> Bool {
+    mutating func consume(_ event: Event) throws(Diagnostic) -> Bool {
         switch event {
         case .streamStart, .documentEnd:
             return false
@@ -96,7 +99,7 @@ final class TreeBuilder {
         return false
     }
 
-    private func push(_ frame: Frame) throws(Diagnostic) {
+    private mutating func push(_ frame: Frame) throws(Diagnostic) {
         if stack.count >= limits.maxDepth {
             throw Diagnostic(mark: frame.mark, message: "nesting is deeper than the limit of \(limits.maxDepth) levels")
         }
@@ -106,7 +109,7 @@ final class TreeBuilder {
         stack.append(frame)
     }
 
-    private func deliver(_ node: Node, size: Int, anchor: String?, aliasMark: Mark? = nil) throws(Diagnostic) {
+    private mutating func deliver(_ node: Node, size: Int, anchor: String?, aliasMark: Mark? = nil) throws(Diagnostic) {
         if let anchor { anchors[anchor] = (node, size) }
         guard !stack.isEmpty else {
             root = node
@@ -115,23 +118,26 @@ final class TreeBuilder {
         let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
+            // Room for a typical list at once rather than growing 1, 2, 4, 8.
+            if stack[top].items.capacity == 0 { stack[top].items.reserveCapacity(8) }
             stack[top].items.append(node)
             return
         }
         if let key = stack[top].pendingKey {
             stack[top].pendingKey = nil
+            if stack[top].pairs.capacity == 0 { stack[top].pairs.reserveCapacity(8) }
             stack[top].pairs.append(Pair(key: key, value: node))
             return
         }
         var key = node
         if let aliasMark { key.mark = aliasMark }
-        try checkDuplicate(key, in: &stack[top])
+        try Self.checkDuplicate(key, in: &stack[top])
         stack[top].pendingKey = key
     }
 
     /// Throws when `key` repeats a scalar key of the mapping; records it otherwise. Merge keys `<<`
     /// may repeat (each merges more).
-    private func checkDuplicate(_ key: Node, in frame: inout Frame) throws(Diagnostic) {
+    private static func checkDuplicate(_ key: Node, in frame: inout Frame) throws(Diagnostic) {
         guard let name = key.scalar?.value, !Self.isMergeKey(key) else { return }
         let position = frame.pairs.count
         var first: Int?
@@ -143,7 +149,11 @@ final class TreeBuilder {
                 frame.keyIndex![name] = position
             }
         } else if position < Self.linearKeyScanLimit {
-            first = frame.pairs.firstIndex { $0.key.scalar?.value == name && !Self.isMergeKey($0.key) }
+            let length = name.utf8.count
+            first = frame.pairs.firstIndex {
+                guard case .scalar(let scalar) = $0.key.kind, scalar.value.utf8.count == length else { return false }
+                return scalar.value == name && !Self.isMergeKey($0.key)
+            }
         } else {
             var index: [String: Int] = [:]
             index.reserveCapacity(position * 2)
@@ -165,7 +175,7 @@ final class TreeBuilder {
     }
 
     private static func isMergeKey(_ key: Node) -> Bool {
-        guard let scalar = key.scalar else { return false }
+        guard case .scalar(let scalar) = key.kind, scalar.value.utf8.count == 2 else { return false }
         return scalar.value == "<<" && scalar.style == .plain
             && (key.tag == nil || key.tag == "tag:yaml.org,2002:merge")
     }

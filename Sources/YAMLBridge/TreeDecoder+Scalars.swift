@@ -22,12 +22,28 @@ extension TreeDecoder {
     func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         // The range is worth printing only for a number that does not fit; for anything else the
         // kind is the news ("expected an integer, found a list").
-        let raw = try text(expected: "an integer").trimmingSpaces()
+        let text = try text(expected: "an integer")
+        if let value = Self.parseDigits(text, as: T.self) { return value }
+        let raw = text.trimmingSpaces()
         if let value = Self.parseInteger(raw, as: T.self) { return value }
         if Self.looksLikeInteger(raw) {
             throw mismatch(expected: "an integer from \(T.min) to \(T.max)")
         }
         throw mismatch(expected: "an integer")
+    }
+
+    /// The common case, read straight from the UTF-8 bytes: up to 18 ASCII digits and nothing else.
+    /// `nil` sends anything else (signs, hex, spaces, out of range) to the general path.
+    static func parseDigits<T: FixedWidthInteger>(_ text: String, as type: T.Type) -> T? {
+        var value: Int64 = 0
+        var count = 0
+        for byte in text.utf8 {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10, count < 18 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            count += 1
+        }
+        return count > 0 ? T(exactly: value) : nil
     }
 
     /// An optional sign and ASCII digits (or `0x` and hex digits), of any length.

@@ -18,7 +18,7 @@ public enum YAMLParser {
                 message: "the input is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)"
             )
         }
-        let builder = TreeBuilder(limits: limits)
+        var builder = TreeBuilder(limits: limits)
         let parser = EventParser(bytes: bytes)
         defer { parser.close() }
         do {
