@@ -154,17 +154,22 @@ public final class NetlinkConnection {
         }
     }
 
-    /// Sends many requests, each with `NLM_F_ACK`, packed into as few datagrams as the socket
-    /// allows, and returns one outcome per request, in request order: `nil` for success, the
-    /// kernel's error otherwise.
+    /// Sends many requests packed into as few datagrams as the socket allows, and returns one
+    /// outcome per request, in request order: `nil` for success, the kernel's error otherwise.
     ///
-    /// The kernel handles every message of a datagram independently: a failure does not stop
-    /// the ones after it. So the batch does not stop either; every request is sent and every
-    /// outcome reported, and the caller decides what a failure means.
+    /// The kernel handles every message of a datagram on its own, synchronously within the
+    /// `send`, and a failure does not stop the ones after it. So the batch does not stop
+    /// either: every request is sent and every outcome reported; the caller decides what a
+    /// failure means.
+    ///
+    /// Few system calls: only the last request of each datagram carries `NLM_F_ACK`. The
+    /// kernel answers the others only when they fail (it always reports errors), in order, so
+    /// when the last one's acknowledgement arrives every earlier outcome is known: one `send`
+    /// and one `recv` per chunk, plus one `recv` per failure.
     ///
     /// A chunk never exceeds ``NetlinkSocket/maximumSendSize`` bytes or
-    /// ``NetlinkSocket/maximumRepliesInFlight`` requests, so the acknowledgements always fit
-    /// the receive buffer.
+    /// ``NetlinkSocket/maximumRepliesInFlight`` requests, so even a chunk where every request
+    /// fails has room for all its errors in the receive buffer.
     ///
     /// - Throws: a transport error (``NetlinkError/receiveBufferOverrun``, a system call);
     ///   then the outcome of the requests of the current chunk is unknown.
@@ -174,34 +179,39 @@ public final class NetlinkConnection {
         let maximumCount = socket.maximumRepliesInFlight
         var index = 0
         while index < requests.count {
-            var writer = NetlinkMessageWriter(reservingCapacity: min(maximumBytes, 1 << 20))
+            // Size the chunk first, so the last request can be flagged for acknowledgement.
             let first = index
-            // Keep the chunk's sequence numbers contiguous (no wrap inside the window).
-            if nextSequence > UInt32.max - UInt32(maximumCount) - 1 { nextSequence = 1 }
-            let firstSequence = nextSequence
-            while index < requests.count && index - first < maximumCount {
-                let size = 16 + requests[index].body.count + 3
-                if index > first && writer.count + size > maximumBytes { break }
-                var acked = requests[index]
-                acked.flags.formUnion(.ack)
-                encode(acked, sequence: takeSequence(), into: &writer)
-                index += 1
+            var bytes = 0
+            var end = first
+            while end < requests.count && end - first < maximumCount {
+                let size = NetlinkMessageHeader.size + (requests[end].body.count + 3) & ~3
+                if end > first && bytes + size > maximumBytes { break }
+                bytes += size
+                end += 1
             }
-            let count = index - first
+            index = end
+            let count = end - first
+            // Keep the chunk's sequence numbers contiguous (no wrap inside the window).
+            if nextSequence > UInt32.max - UInt32(count) - 1 { nextSequence = 1 }
+            let firstSequence = nextSequence
+            var writer = NetlinkMessageWriter(reservingCapacity: bytes)
+            for position in first..<end {
+                var request = requests[position]
+                if position == end - 1 { request.flags.formUnion(.ack) }
+                encode(request, sequence: takeSequence(), into: &writer)
+            }
             try send(writer.bytes)
             logger.debug("netlink batch chunk sent", metadata: ["requests": "\(count)", "bytes": "\(writer.count)"])
-            let window = firstSequence...(firstSequence &+ UInt32(count - 1))
-            var pending = count
-            var seen = [Bool](repeating: false, count: count)
-            while pending > 0 {
+
+            let lastSequence = firstSequence &+ UInt32(count - 1)
+            var finished = false
+            while !finished {
                 for message in try receiveMessages() {
-                    guard try belongs(message.header, window: window) else { continue }
+                    guard try belongs(message.header, window: firstSequence...lastSequence) else { continue }
                     guard message.header.type == NetlinkMessageType.error else { continue }
                     let position = Int(message.header.sequence &- firstSequence)
-                    guard !seen[position] else { continue }
-                    seen[position] = true
-                    pending -= 1
                     outcomes[first + position] = try kernelError(message)
+                    if message.header.sequence == lastSequence { finished = true }
                 }
             }
         }

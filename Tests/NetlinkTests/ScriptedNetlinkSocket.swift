@@ -1,4 +1,12 @@
+import Synchronization
 @testable import Netlink
+
+/// Whether a socket was closed, observable after the socket was handed over (`sending`).
+final class CloseObserver: Sendable {
+    private let closed = Mutex(false)
+    var isClosed: Bool { closed.withLock { $0 } }
+    func markClosed() { closed.withLock { $0 = true } }
+}
 
 /// A ``NetlinkSocket`` that plays the kernel from a script, for tests without a kernel (the
 /// technique of mdlayher's `nltest` and containerization's `MockNetlinkSocket`).
@@ -17,6 +25,8 @@ final class ScriptedNetlinkSocket: NetlinkSocket {
     private var queue: [[UInt8]] = []
     /// Errors to throw from `receive` instead of data (consumed first).
     var receiveErrors: [NetlinkError] = []
+    /// Told when the socket closes.
+    var closeObserver: CloseObserver?
     let respond: (NetlinkMessage) -> [[UInt8]]
 
     init(portID: UInt32 = 4242, maximumSendSize: Int = 1 << 20, maximumRepliesInFlight: Int = 4096, respond: @escaping (NetlinkMessage) -> [[UInt8]]) {
@@ -50,7 +60,10 @@ final class ScriptedNetlinkSocket: NetlinkSocket {
         return queue.removeFirst()
     }
 
-    func close() { isClosed = true }
+    func close() {
+        isClosed = true
+        closeObserver?.markClosed()
+    }
 
     /// Rewrites the sequence and port id of every message in `datagram`.
     static func stamp(_ datagram: inout [UInt8], sequence: UInt32, portID: UInt32) {

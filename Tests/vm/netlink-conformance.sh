@@ -7,13 +7,14 @@
 # `ipvsadm -Sn`, and fails loudly if the suite ran zero tests: a skipped kernel suite must
 # never look like a pass.
 #
-#   GORB_BUILD_DIR   the build directory holding the test bundle (default .build)
+#   GORB_BIN_DIR     the directory holding the test bundle (scripts/test sets it; default
+#                    $GORB_BUILD_DIR/debug, with GORB_BUILD_DIR defaulting to .build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-build=${GORB_BUILD_DIR:-.build}
-bundle=$(ls -d "$build"/debug/*PackageTests.xctest 2>/dev/null | head -1 || true)
-[[ -n $bundle && -x $bundle ]] || { echo "netlink-conformance: no test bundle under $build/debug (run swift build --build-tests first)" >&2; exit 1; }
+bin=${GORB_BIN_DIR:-${GORB_BUILD_DIR:-.build}/debug}
+bundle=$(ls -d "$bin"/*PackageTests.xctest 2>/dev/null | head -1 || true)
+[[ -n $bundle && -x $bundle ]] || { echo "netlink-conformance: no test bundle in $bin (run swift build --build-tests first)" >&2; exit 1; }
 [[ ${GORB_IN_VM:-} == 1 ]] || { echo "netlink-conformance: run me inside the VM: scripts/vm-run -- $0" >&2; exit 1; }
 
 log=$(mktemp)
