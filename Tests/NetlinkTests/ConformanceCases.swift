@@ -54,13 +54,14 @@ extension ConformanceCase {
             #expect(actual.flags == .persistent)
             #expect(actual == desired)
         },
-        ConformanceCase(name: "a missing persistence engine is ENOENT") { h in
-            // The VM kernel cannot load ip_vs_pe_sip (and the fake imitates it), so "sip" is
-            // missing too; PE_NAME's encoding is covered by the codec's byte vectors.
-            try h.failing(.addService(IPVSService(key: web, scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: "sip")), errno: ENOENT, lines: [])
-            try h.failing(.addService(IPVSService(key: web, scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: "nosuch")), errno: ENOENT, lines: [])
-            try h.step([.addService(IPVSService(key: web, scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: ""))], lines: ["-A -t 10.0.0.1:80 -s rr -p 300"])
-            #expect(try h.ipvs.service(web).persistenceEngine == nil)
+        ConformanceCase(name: "persistence engine: set, read back, cleared by update, missing is ENOENT") { h in
+            let sip = IPVSService(key: .udp(ip("10.0.0.6"), 5060), scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: "sip")
+            try h.step([.addService(sip)], lines: ["-A -u 10.0.0.6:5060 -s rr -p 300 --pe sip"])
+            #expect(try h.ipvs.service(sip.key) == sip)
+            var plain = sip
+            plain.persistenceEngine = nil
+            try h.step([.updateService(plain)], lines: ["-A -u 10.0.0.6:5060 -s rr -p 300"])
+            try h.failing(.addService(IPVSService(key: web, scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: "nosuch")), errno: ENOENT, lines: ["-A -u 10.0.0.6:5060 -s rr -p 300"])
         },
         ConformanceCase(name: "service errors") { h in
             let service = IPVSService(key: web, scheduler: "wrr")

@@ -7,8 +7,8 @@ import Testing
 /// imitates exactly the kernel the same scenarios run against.
 let vmKernelSchedulers = FakeIPVS.mainlineSchedulers.subtracting(["twos"])
 
-/// The VM loads no persistence engine module (ip_vs_pe_sip needs nf_conntrack_sip).
-let vmKernelPersistenceEngines: Set<String> = []
+/// The persistence engines the VM can load on demand (scripts/vm-run ships ip_vs_pe_sip).
+let vmKernelPersistenceEngines: Set<String> = ["sip"]
 
 /// Set to 1 (by Tests/vm/netlink-conformance.sh, inside the VM) to run the scenarios against
 /// the real kernel.
