@@ -67,6 +67,8 @@ public struct Node: Sendable, Hashable {
         switch kind {
         case .scalar(let scalar):
             if isNull { return "null" }
+            // Counting characters walks the string: only long ones need it.
+            if scalar.value.utf8.count <= 40 { return "\"" + scalar.value + "\"" }
             return "\"\(scalar.value.prefix(40))\(scalar.value.count > 40 ? "…" : "")\""
         case .sequence: return "a list"
         case .mapping: return "a mapping"

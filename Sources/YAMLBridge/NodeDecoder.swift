@@ -219,14 +219,20 @@ final class TreeDecoder: Decoder {
         self.key = key
     }
 
+    /// Built for every error, and types that probe with `try?` (a value that may be a boolean or a
+    /// duration) make errors on valid input too: one array, filled from the leaf and reversed in
+    /// place.
     var codingPath: [any CodingKey] {
+        guard key != nil else { return [] }
         var keys: [any CodingKey] = []
+        keys.reserveCapacity(8)
         var current: TreeDecoder? = self
         while let decoder = current, let key = decoder.key {
             keys.append(key)
             current = decoder.parent
         }
-        return keys.reversed()
+        keys.reverse()
+        return keys
     }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }

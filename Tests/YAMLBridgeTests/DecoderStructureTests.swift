@@ -194,6 +194,77 @@ import YAMLBridge
         #expect(decodeErrors(Pair.self, "x: 1") == ["1:1: error: expected a list, found a mapping"])
     }
 
+    /// Past 16 pairs a mapping's keys are found through an index: the same answers, errors included.
+    @Test(arguments: [5, 16, 17, 100])
+    func bigMappingsDecodeTheSame(count: Int) throws {
+        let yaml = (0..<count).map { "k\($0): \($0 == count - 2 ? "bad" : String($0))\n" }.joined()
+        #expect(decodeErrors([String: Int].self, yaml) == ["\(count - 1):\(String(count - 2).count + 4): error: k\(count - 2): expected an integer, found \"bad\""])
+        let good = (0..<count).map { "k\($0): \($0)\n" }.joined()
+        let decoded = try decode([String: Int].self, good).get()
+        #expect(decoded.count == count)
+        #expect(decoded["k\(count - 1)"] == count - 1)
+    }
+
+    @Test func unknownKeysInABigMapping() {
+        let extra = (0..<20).map { "extra\($0): 1\n" }.joined()
+        let errors = decodeErrors(Backend.self, "host: h\n" + extra + "port: 2\n")
+        #expect(errors.count == 20)
+        #expect(errors.first == "2:1: error: extra0: unknown key 'extra0' (expected one of: host, port, weight)")
+    }
+
+    /// `sourceMark(ofKey:)` for each key of a mapping in turn (as an ordered table of services asks)
+    /// gives each key's own position, small mapping or big.
+    @Test(arguments: [3, 40])
+    func sourceMarkOfEveryKey(count: Int) throws {
+        struct KeyMarks: Decodable {
+            var marks: [String: Mark] = [:]
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: AnyCodingKey.self)
+                for key in container.allKeys {
+                    marks[key.stringValue] = decoder.sourceMark(ofKey: key.stringValue)
+                }
+                #expect(decoder.sourceMark(ofKey: "absent") == nil)
+            }
+        }
+        let yaml = (0..<count).map { String(repeating: " ", count: $0 % 3) + "key\($0): v\n" }.joined()
+        let wrapped = "table:\n" + yaml.split(separator: "\n").map { "  " + $0.drop { $0 == " " } + "\n" }.joined()
+        let marks = try decode([String: KeyMarks].self, wrapped).get()["table"]?.marks
+        #expect(marks?.count == count)
+        #expect(marks?["key0"] == Mark(line: 2, column: 3))
+        #expect(marks?["key\(count - 1)"] == Mark(line: count + 1, column: 3))
+    }
+
+    struct AnyCodingKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    @Test func decodeCollectingReturnsWhatDecodedAndEveryError() throws {
+        struct Lenient: Decodable {
+            var a: Int?
+            var b: Int?
+            enum CodingKeys: String, CodingKey, CaseIterable { case a, b }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                a = try decoder.collectingErrors { try container.decode(Int.self, forKey: .a) }
+                b = try decoder.collectingErrors { try container.decode(Int.self, forKey: .b) }
+            }
+        }
+        let node = try #require(tree("a: x\nb: 2\nc: 3\n"))
+        let (value, diagnostics) = NodeDecoder().decodeCollecting(Lenient.self, from: node)
+        #expect(value?.a == nil)
+        #expect(value?.b == 2)
+        #expect(diagnostics.map(\.description) == [
+            "1:4: error: a: expected an integer, found \"x\"",
+            "3:1: error: c: unknown key 'c' (did you mean 'a'?)",
+        ])
+        let (missing, errors) = NodeDecoder().decodeCollecting(Backend.self, from: node)
+        #expect(missing == nil)
+        #expect(errors.count == 4)
+    }
+
     @Test func sourceMarkIsAvailableToTypes() throws {
         struct Located: Decodable {
             var mark: Mark?
