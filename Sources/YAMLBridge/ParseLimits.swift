@@ -5,6 +5,11 @@
 /// bytes into billions of nodes. Both are refused with a positioned error instead.
 public struct ParseLimits: Sendable, Hashable {
     /// The deepest nesting of sequences and mappings accepted.
+    ///
+    /// Parsing itself never recurses, but whatever walks the tree afterwards does (a `Decodable`
+    /// type decoding nested values, `==` on nodes, releasing the tree), a few hundred bytes of stack
+    /// per level: keep this in the hundreds or low thousands, far below what a thread's stack
+    /// (512 KiB on some secondary threads) holds.
     public var maxDepth: Int
     /// The most nodes that aliases may add by expansion, over the whole document.
     public var maxAliasedNodes: Int
