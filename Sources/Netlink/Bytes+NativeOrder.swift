@@ -4,10 +4,26 @@
 
 extension ArraySlice where Element == UInt8 {
     /// The integer at `offset` bytes from `startIndex`, in host byte order.
+    ///
+    /// Composed byte by byte as little-endian and converted to host order, which equals an
+    /// unaligned native load on every host and stays cheap in debug builds (no closure).
     @inline(__always)
-    func loadNative<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
-        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "netlink load out of bounds")
-        return withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+    func loadNative<T: FixedWidthInteger & UnsignedInteger>(at offset: Int, as type: T.Type) -> T {
+        let size = MemoryLayout<T>.size
+        precondition(offset >= 0 && offset + size <= count, "netlink load out of bounds")
+        var value: UInt64 = 0
+        var position = startIndex + offset + size
+        while position > startIndex + offset {
+            position -= 1
+            value = value << 8 | UInt64(self[position])
+        }
+        return T(littleEndian: T(truncatingIfNeeded: value))
+    }
+
+    /// A signed integer at `offset`, in host byte order.
+    @inline(__always)
+    func loadNative(at offset: Int, as type: Int32.Type) -> Int32 {
+        Int32(bitPattern: loadNative(at: offset, as: UInt32.self))
     }
 }
 

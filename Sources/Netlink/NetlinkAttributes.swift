@@ -19,6 +19,10 @@ internal import CNetlink
 /// - fewer than 4 bytes left at the end are padding and are ignored.
 public struct NetlinkAttributes: Sendable {
     private var entries: [(type: UInt16, payload: ArraySlice<UInt8>)] = []
+    /// For the small types every family uses, the position of the last entry of each type
+    /// (+1; 0 = absent), so a lookup is one array read rather than a scan.
+    private var index = [UInt8](repeating: 0, count: NetlinkAttributes.indexedTypes)
+    private static let indexedTypes = 32
 
     /// Parses an attribute block.
     ///
@@ -27,6 +31,8 @@ public struct NetlinkAttributes: Sendable {
     public init(_ bytes: ArraySlice<UInt8>) throws(NetlinkDecodingError) {
         var offset = 0
         let total = bytes.count
+        let base = bytes.startIndex
+        let mask = CNetlink_NLA_TYPE_MASK()
         while total - offset >= 4 {
             let length = Int(bytes.loadNative(at: offset, as: UInt16.self))
             let rawType = bytes.loadNative(at: offset + 2, as: UInt16.self)
@@ -34,16 +40,23 @@ public struct NetlinkAttributes: Sendable {
                 throw NetlinkDecodingError("attribute length \(length) is smaller than its 4-byte header", at: offset)
             }
             guard length <= total - offset else {
-                throw NetlinkDecodingError("attribute of type \(rawType & 0x3FFF) and length \(length) runs past its block (\(total - offset) bytes left)", at: offset)
+                throw NetlinkDecodingError("attribute of type \(rawType & mask) and length \(length) runs past its block (\(total - offset) bytes left)", at: offset)
             }
-            let base = bytes.startIndex + offset
-            entries.append((rawType & CNetlink_NLA_TYPE_MASK(), bytes[(base + 4)..<(base + length)]))
+            let type = rawType & mask
+            entries.append((type, bytes[(base + offset + 4)..<(base + offset + length)]))
+            if Int(type) < Self.indexedTypes && entries.count < 256 {
+                index[Int(type)] = UInt8(entries.count)
+            }
             offset += Int(CNetlink_NLA_ALIGN(UInt32(length)))
         }
     }
 
     /// The payload of the last attribute of `type`, or `nil` if absent.
     public subscript(type: UInt16) -> NetlinkAttributePayload? {
+        if Int(type) < Self.indexedTypes && entries.count < 256 {
+            let position = Int(index[Int(type)])
+            return position == 0 ? nil : NetlinkAttributePayload(bytes: entries[position - 1].payload)
+        }
         for entry in entries.reversed() where entry.type == type {
             return NetlinkAttributePayload(bytes: entry.payload)
         }
@@ -63,7 +76,7 @@ public struct NetlinkAttributePayload: Sendable, Hashable {
 
     public init(bytes: ArraySlice<UInt8>) { self.bytes = bytes }
 
-    private func exact<T: FixedWidthInteger>(_ type: T.Type) throws(NetlinkDecodingError) -> T {
+    private func exact<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type) throws(NetlinkDecodingError) -> T {
         guard bytes.count == MemoryLayout<T>.size else {
             throw NetlinkDecodingError("expected a \(MemoryLayout<T>.size)-byte attribute, got \(bytes.count) bytes", at: 0)
         }
