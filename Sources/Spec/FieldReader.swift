@@ -2,23 +2,19 @@ public import YAMLBridge
 
 /// Reads the fields of one mapping leniently: a field that fails to decode is reported (with its
 /// position) and read as absent, so decoding goes on and every error in a file is found in one
-/// pass. It also remembers where each field was, for the checks that come after decoding.
+/// pass. It keeps the mapping's node so the checks that come after decoding can find positions.
 struct FieldReader<Key: CodingKey> {
     let decoder: any Decoder
     let container: KeyedDecodingContainer<Key>
-    private(set) var marks: [String: Mark] = [:]
     private(set) var invalid: Set<String> = []
 
     init(_ decoder: any Decoder, keyedBy: Key.Type) throws {
         self.decoder = decoder
         self.container = try decoder.container(keyedBy: Key.self)
-        if let mark = decoder.sourceMark { marks[""] = mark }
     }
 
     /// The value at `key`; `nil` when absent, `null`, or invalid (then already reported).
     mutating func read<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> T? {
-        guard container.contains(key) else { return nil }
-        if let mark = try? container.superDecoder(forKey: key).sourceMark { marks[key.stringValue] = mark }
         let outcome = try decoder.collectingErrors { try container.decodeIfPresent(T.self, forKey: key) }
         guard let decoded = outcome else {
             invalid.insert(key.stringValue)
@@ -27,11 +23,14 @@ struct FieldReader<Key: CodingKey> {
         return decoded
     }
 
-    var source: SourceMarks { SourceMarks(object: marks[""], fields: marks, invalid: invalid) }
+    var source: SourceMarks { SourceMarks(node: decoder.sourceNode, invalid: invalid) }
 }
 
 /// Where an object and its fields were written, and which fields failed to decode (so later checks
 /// do not report them a second time as "missing").
+///
+/// It holds the object's node (a shared value, no copy) and finds a field's position only when a
+/// check asks for it, which is only on the error path.
 ///
 /// Positions are metadata, not meaning: all `SourceMarks` compare equal and hash alike, so two
 /// options written on different lines (or in YAML and in JSON) are equal when their values are.
@@ -39,16 +38,18 @@ public struct SourceMarks: Sendable, Hashable {
     public static func == (lhs: SourceMarks, rhs: SourceMarks) -> Bool { true }
     public func hash(into hasher: inout Hasher) {}
 
-    public var object: Mark?
-    public var fields: [String: Mark]
+    /// The object's node, when it was decoded from a document.
+    public var node: Node?
     public var invalid: Set<String>
 
-    public init(object: Mark? = nil, fields: [String: Mark] = [:], invalid: Set<String> = []) {
-        self.object = object
-        self.fields = fields
+    public init(node: Node? = nil, invalid: Set<String> = []) {
+        self.node = node
         self.invalid = invalid
     }
 
-    /// The mark of `field`, falling back to the object's.
-    public subscript(field: String) -> Mark? { fields[field] ?? object }
+    /// The position of the object.
+    public var object: Mark? { node?.mark }
+
+    /// The position of `field`'s value, falling back to the object's.
+    public subscript(field: String) -> Mark? { node?[field]?.mark ?? node?.mark }
 }

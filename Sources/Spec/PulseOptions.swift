@@ -95,7 +95,7 @@ public struct PulseArgs: Sendable, Hashable, Codable {
     /// The record type a `dns` probe asks for (`A`).
     public var query: String?
     /// What an `exec` probe runs.
-    public var command: CommandLine?
+    public var command: CommandArguments?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {

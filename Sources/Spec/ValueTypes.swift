@@ -40,11 +40,13 @@ public enum PersistenceValue: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
+        // Decide by the written text (no throwing probes: valid input must not pay for errors).
+        let text = (try? container.decode(String.self))?.trimmingCharacters()
+        if let text, let flag = ["true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false][text] {
             self = flag ? .on : .off
-        } else if let seconds = try? container.decode(UInt32.self) {
+        } else if let text, let seconds = UInt32(text) {
             self = seconds == 0 ? .off : .timeout(.seconds(seconds))
-        } else if let text = try? container.decode(String.self), let duration = DurationText.parse(text) {
+        } else if let text, let duration = DurationText.parse(text) {
             self = .timeout(duration)
         } else {
             throw DecodingError.dataCorruptedError(
@@ -158,7 +160,7 @@ public struct StatusExpectation: Sendable, Hashable, CustomStringConvertible {
 
 /// `command` of an exec check: a list of arguments (`[/usr/bin/check, --fast]`), or one string
 /// split on spaces (no shell is involved; wrap in `[sh, -c, "…"]` for one).
-public struct CommandLine: Sendable, Hashable, Codable {
+public struct CommandArguments: Sendable, Hashable, Codable {
     public var arguments: [String]
 
     public init(_ arguments: [String]) {

@@ -45,6 +45,11 @@ extension Decoder {
     /// The source position of the value being decoded, when decoding from a ``Node``.
     public var sourceMark: Mark? { (self as? TreeDecoder)?.node.mark }
 
+    /// The node being decoded, when decoding from a ``Node``. Types that need positions only on
+    /// the error path keep this (a cheap, shared value) and look marks up lazily, instead of
+    /// asking for a position per field on the hot path.
+    public var sourceNode: Node? { (self as? TreeDecoder)?.node }
+
     /// Records a problem found by a type's own checks (a range, a format) at this decoder's value
     /// and lets decoding go on; other decoders throw it.
     public func report(_ message: String) throws {

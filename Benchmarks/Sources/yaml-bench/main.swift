@@ -28,7 +28,7 @@ func scanEvents(_ bytes: [UInt8]) -> Int {
     return count
 }
 
-let options = Arguments(Swift.CommandLine.arguments)
+let options = Arguments(CommandLine.arguments)
 let text = Generator.yaml(services: options.services, backends: options.backends)
 let bytes = Array(text.utf8)
 if let file = options.file {

@@ -4,7 +4,7 @@
 import BenchSupport
 import Yams
 
-let options = Arguments(Swift.CommandLine.arguments)
+let options = Arguments(CommandLine.arguments)
 let bytes: [UInt8]
 if let file = options.file {
     bytes = try Files.read(file)
