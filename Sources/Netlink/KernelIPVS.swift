@@ -129,14 +129,8 @@ public final class KernelIPVS: IPVS {
     public func service(_ key: IPVSService.Key) throws(IPVSError) -> IPVSService {
         let body = IPVSCodec.request(IPVS_CMD_GET_SERVICE) { IPVSCodec.putServiceKey(key, into: &$0) }
         let operation = "get service " + key.ipvsadmArguments.joined(separator: " ")
-        let result: Result<[NetlinkMessage], NetlinkError> = state.withLock { state in
-            guard let connection = state.connection else { return .failure(.closed) }
-            do throws(NetlinkError) { return .success(try connection.execute(request(body))) } catch { return .failure(error) }
-        }
-        let messages: [NetlinkMessage]
-        switch result {
-        case .success(let value): messages = value
-        case .failure(let error): throw IPVSError.netlink(error, operation: operation, change: nil)
+        let messages = try withConnection(operation: operation) { connection throws(NetlinkError) in
+            try connection.execute(request(body))
         }
         for case .service(let service) in try decode(messages, operation: operation) { return service }
         throw IPVSError.kernel(errno: ESRCH, operation: operation, change: nil)

@@ -13,6 +13,32 @@ import Foundation
 import Logging
 import Netlink
 
+/// Counts the system calls our client makes.
+final class CountingSocket: NetlinkSocket {
+    let inner: SystemNetlinkSocket
+    var sends = 0
+    var receives = 0
+
+    init(_ inner: SystemNetlinkSocket) { self.inner = inner }
+
+    var portID: UInt32 { inner.portID }
+    var maximumSendSize: Int { inner.maximumSendSize }
+    var maximumRepliesInFlight: Int { inner.maximumRepliesInFlight }
+    func send(_ datagram: [UInt8]) throws(NetlinkError) {
+        sends += 1
+        try inner.send(datagram)
+    }
+    func receive() throws(NetlinkError) -> [UInt8] {
+        receives += 1
+        return try inner.receive()
+    }
+    func close() { inner.close() }
+    func take() -> String {
+        defer { (sends, receives) = (0, 0) }
+        return "\(sends) sendto + \(receives) recv"
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("ipvs-bench: \(message)\n".utf8))
     exit(1)
@@ -71,20 +97,24 @@ let expectedDestinations = serviceCount * destinationCount
 do {
     var logger = Logger(label: "ipvs-bench")
     logger.logLevel = .warning
-    let ipvs = try KernelIPVS(logger: logger)
+    let counter = CountingSocket(try SystemNetlinkSocket())
+    let ipvs = try KernelIPVS(socket: counter, logger: logger)
     defer { ipvs.close() }
     try ipvs.flush()
+    _ = counter.take()
 
     // 1. Our batched load.
     var start = now()
     let result = try ipvs.apply(changes)
     let ourLoad = now() - start
     guard result.succeeded else { fail("our load failed: \(result.failures.prefix(3).map(\.error))") }
+    let loadCalls = counter.take()
 
     // 2. Full read: ours, then ipvsadm -Sn, on the same table.
     start = now()
     var table = try ipvs.table()
     let ourRead = now() - start
+    let readCalls = counter.take()
     start = now()
     var saved = try ipvsadm(["-Sn"])
     let ipvsadmRead = now() - start
@@ -109,9 +139,9 @@ do {
 
     func ms(_ seconds: Double) -> String { String(format: "%9.1f ms", seconds * 1000) }
     print("ipvs-bench: \(serviceCount) services x \(destinationCount) destinations (IPv4, wrr, NAT): \(changes.count) changes")
-    print("load   ours (batched netlink)  \(ms(ourLoad))")
+    print("load   ours (batched netlink)  \(ms(ourLoad))   \(loadCalls)")
     print("load   ipvsadm -R              \(ms(ipvsadmLoad))")
-    print("read   ours (dump all)         \(ms(ourRead))")
+    print("read   ours (dump all)         \(ms(ourRead))   \(readCalls)")
     print("read   ipvsadm -Sn             \(ms(ipvsadmRead))")
     print(String(format: "ratio  load ours/ipvsadm -R  = %.3f  (goal <= 0.5)", ourLoad / ipvsadmLoad))
     print(String(format: "ratio  read ours/ipvsadm -Sn = %.3f  (goal <= 1.0)", ourRead / ipvsadmRead))
