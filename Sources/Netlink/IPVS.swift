@@ -99,7 +99,9 @@ public struct IPVSBatchResult: Sendable, Hashable {
     public struct Failure: Sendable, Hashable {
         /// The change's position in the batch.
         public var index: Int
+        /// The change that failed.
         public var change: IPVSChange
+        /// Why it failed.
         public var error: IPVSError
     }
 

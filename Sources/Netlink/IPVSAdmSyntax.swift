@@ -128,6 +128,7 @@ extension IPVSChange {
 /// Renders a whole table the way `ipvsadm -Sn` does: each service line followed by its
 /// destinations' lines.
 public enum IPVSAdmSaveFormat {
+    /// The `ipvsadm -Sn` lines of `table`, in the order given.
     public static func lines(_ table: [(service: IPVSService, destinations: [IPVSDestination])]) -> [String] {
         var lines: [String] = []
         for entry in table {

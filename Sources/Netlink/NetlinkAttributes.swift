@@ -72,9 +72,12 @@ public struct NetlinkAttributes: Sendable {
 /// The payload bytes of one attribute, with typed readers that check the length exactly, so a
 /// wrong-sized attribute is an error instead of a silent misread.
 public struct NetlinkAttributePayload: Sendable, Hashable {
+    /// The payload, without the attribute header and padding.
     public let bytes: ArraySlice<UInt8>
 
     public init(bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    // Host-order integers of exactly their size; anything else is a decoding error.
 
     private func exact<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type) throws(NetlinkDecodingError) -> T {
         guard bytes.count == MemoryLayout<T>.size else {

@@ -15,8 +15,11 @@ public final class NetlinkConnection {
     /// A request: type (family id), flags and body (everything after `nlmsghdr`). The
     /// connection fills in the length, sequence number and port id.
     public struct Request: Sendable, Hashable {
+        /// The message type: the family id for generic netlink.
         public var type: UInt16
+        /// Extra flags; `NLM_F_REQUEST` (and `ACK`/`DUMP` as the exchange needs) are added.
         public var flags: NetlinkMessageFlags
+        /// The generic header and attributes.
         public var body: [UInt8]
 
         public init(type: UInt16, flags: NetlinkMessageFlags, body: [UInt8]) {
