@@ -34,6 +34,8 @@ public actor Controller {
     private let loadConfig: @Sendable () throws(Diagnostics) -> Config
     private let logger: Logger
     private let resyncOverride: Duration?
+    private let weights: @Sendable (Service, Backend) -> Int32
+    private let onConfig: @Sendable (Config) -> Void
     private var config: Config
     private var pending: Set<Trigger> = [.change]
     private var waiter: CheckedContinuation<Void, Never>?
@@ -44,18 +46,27 @@ public actor Controller {
     ///   - initial: the config validated at start (the daemon refuses to start without one).
     ///   - loadConfig: re-reads the file on `SIGHUP`.
     ///   - resync: overrides `settings.resync`.
+    ///   - weights: the weight to give each backend now (the health checks scale the file's
+    ///     weight); called during every pass, so it must be cheap and non-blocking.
+    ///   - onConfig: told about every config that takes effect (the initial one included), so
+    ///     other modules (health checks) follow the desired state.
     public init(
         reconciler: Reconciler,
         initial: Config,
         loadConfig: @escaping @Sendable () throws(Diagnostics) -> Config,
         resync: Duration? = nil,
+        weights: @escaping @Sendable (Service, Backend) -> Int32 = { _, backend in backend.weight },
+        onConfig: @escaping @Sendable (Config) -> Void = { _ in },
         logger: Logger
     ) {
         self.reconciler = reconciler
         self.config = initial
         self.loadConfig = loadConfig
         self.resyncOverride = resync
+        self.weights = weights
+        self.onConfig = onConfig
         self.logger = logger
+        onConfig(initial)
     }
 
     /// Asks for a pass; returns at once. Safe to call from anywhere, any number of times.
@@ -119,6 +130,7 @@ public actor Controller {
     public func reload() -> Bool {
         do {
             config = try loadConfig()
+            onConfig(config)
             status.lastReloadSucceeded = true
             status.configErrors = []
             logger.notice("configuration reloaded", metadata: ["services": "\(config.services.count)", "backends": "\(config.backendCount)"])
@@ -137,7 +149,7 @@ public actor Controller {
     public func runPass() -> Bool {
         status.passes += 1
         do {
-            let report = try reconciler.apply(config)
+            let report = try reconciler.apply(config, weight: weights)
             status.lastPass = report
             status.changesApplied += report.applied
             status.lastError = report.failures.first?.description

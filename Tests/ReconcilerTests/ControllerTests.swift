@@ -4,6 +4,7 @@ import Netlink
 import Reconciler
 import Spec
 import Testing
+import Synchronization
 import YAMLBridge
 
 /// The daemon loop: start-up pass, reload keeping the last good config, coalescing, resync.
@@ -98,5 +99,34 @@ import YAMLBridge
         loop.cancel()
         await loop.value
         #expect(try ipvs.services().count == 1)
+    }
+}
+
+extension ControllerTests {
+    /// Health checks reach the kernel through the weight provider and a `.change` trigger: one
+    /// weight change costs one updateDestination.
+    @Test func weightProviderDrivesKernelWeights() async throws {
+        let file = FileBox(Self.one)
+        let ipvs = FakeIPVS()
+        let factor = Mutex(1.0)
+        let seen = Mutex(0)
+        let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: NSTemporaryDirectory() + "gorb-ctl-\(UUID().uuidString)"), logger: quietLogger)
+        let controller = Controller(
+            reconciler: reconciler,
+            initial: try file.load(),
+            loadConfig: { () throws(Diagnostics) -> Config in try file.load() },
+            weights: { _, backend in Int32(Double(backend.weight) * factor.withLock { $0 }) },
+            onConfig: { _ in seen.withLock { $0 += 1 } },
+            logger: quietLogger
+        )
+        #expect(seen.withLock { $0 } == 1)
+        #expect(await controller.runPass())
+        #expect(try ipvs.table().values.first?.first?.weight == 100)
+        factor.withLock { $0 = 0 }
+        #expect(await controller.runPass())
+        #expect(try ipvs.table().values.first?.first?.weight == 0)
+        #expect(await controller.status.lastPass?.applied == 1)
+        #expect(await controller.reload())
+        #expect(seen.withLock { $0 } == 2)
     }
 }
