@@ -1,11 +1,21 @@
-// Compile-time checks that the wire layouts the Swift codec hard-codes (header sizes, the
-// ip_vs_flags pair, attribute type mask) match this system's kernel headers. If a header ever
-// changed, the build fails here instead of the codec silently writing wrong bytes.
+// recvmmsg, which Swift's Glibc module cannot see, and compile-time checks that the wire
+// layouts the Swift codec hard-codes (header sizes, the ip_vs_flags pair, attribute type mask)
+// match this system's kernel headers. If a header ever changed, the build fails here instead
+// of the codec silently writing wrong bytes.
 #ifndef _GNU_SOURCE
 #error "CNetlink must be compiled with _GNU_SOURCE (see Package.swift)"
 #endif
 
 #include "CNetlink.h"
+#include <stddef.h>
+
+_Static_assert(sizeof(struct CNetlink_mmsghdr) == sizeof(struct mmsghdr), "mirror of struct mmsghdr");
+_Static_assert(CNetlink_MSG_WAITFORONE == MSG_WAITFORONE, "MSG_WAITFORONE");
+_Static_assert(offsetof(struct CNetlink_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len), "mirror of struct mmsghdr");
+
+int CNetlink_recvmmsg(int fd, struct CNetlink_mmsghdr *vector, unsigned int length, int flags, struct timespec *timeout) {
+    return recvmmsg(fd, (struct mmsghdr *)vector, length, flags, timeout);
+}
 
 _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is 16 bytes on the wire");
 _Static_assert(sizeof(struct genlmsghdr) == 4, "genlmsghdr is 4 bytes on the wire");

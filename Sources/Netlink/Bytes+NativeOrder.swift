@@ -20,6 +20,26 @@ extension ArraySlice where Element == UInt8 {
         return T(littleEndian: T(truncatingIfNeeded: value))
     }
 
+    // Concrete overloads: the common loads avoid generic dispatch in unoptimised builds, which
+    // matters when a debug build reads a whole IPVS table.
+
+    /// The `UInt16` at `offset`, in host byte order.
+    @inline(__always)
+    func loadNative(at offset: Int, as type: UInt16.Type) -> UInt16 {
+        precondition(offset >= 0 && offset + 2 <= count, "netlink load out of bounds")
+        let i = startIndex + offset
+        return UInt16(littleEndian: UInt16(self[i]) | UInt16(self[i + 1]) << 8)
+    }
+
+    /// The `UInt32` at `offset`, in host byte order.
+    @inline(__always)
+    func loadNative(at offset: Int, as type: UInt32.Type) -> UInt32 {
+        precondition(offset >= 0 && offset + 4 <= count, "netlink load out of bounds")
+        let i = startIndex + offset
+        let low = UInt32(self[i]) | UInt32(self[i + 1]) << 8
+        return UInt32(littleEndian: low | UInt32(self[i + 2]) << 16 | UInt32(self[i + 3]) << 24)
+    }
+
     /// A signed integer at `offset`, in host byte order.
     @inline(__always)
     func loadNative(at offset: Int, as type: Int32.Type) -> Int32 {

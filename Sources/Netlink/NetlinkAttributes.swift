@@ -87,9 +87,21 @@ public struct NetlinkAttributePayload: Sendable, Hashable {
     }
 
     public func u8() throws(NetlinkDecodingError) -> UInt8 { try exact(UInt8.self) }
-    public func u16() throws(NetlinkDecodingError) -> UInt16 { try exact(UInt16.self) }
-    public func u32() throws(NetlinkDecodingError) -> UInt32 { try exact(UInt32.self) }
-    public func u64() throws(NetlinkDecodingError) -> UInt64 { try exact(UInt64.self) }
+    public func u16() throws(NetlinkDecodingError) -> UInt16 {
+        guard bytes.count == 2 else { throw NetlinkDecodingError("expected a 2-byte attribute, got \(bytes.count) bytes", at: 0) }
+        return bytes.loadNative(at: 0, as: UInt16.self)
+    }
+    public func u32() throws(NetlinkDecodingError) -> UInt32 {
+        guard bytes.count == 4 else { throw NetlinkDecodingError("expected a 4-byte attribute, got \(bytes.count) bytes", at: 0) }
+        return bytes.loadNative(at: 0, as: UInt32.self)
+    }
+    public func u64() throws(NetlinkDecodingError) -> UInt64 {
+        guard bytes.count == 8 else { throw NetlinkDecodingError("expected an 8-byte attribute, got \(bytes.count) bytes", at: 0) }
+        // Two little-endian halves, recombined and converted back to host order.
+        let low = UInt64(UInt32(littleEndian: bytes.loadNative(at: 0, as: UInt32.self)))
+        let high = UInt64(UInt32(littleEndian: bytes.loadNative(at: 4, as: UInt32.self)))
+        return UInt64(littleEndian: low | high << 32)
+    }
     /// A big-endian (network order) 16-bit value, such as an IPVS port.
     public func be16() throws(NetlinkDecodingError) -> UInt16 { UInt16(bigEndian: try exact(UInt16.self)) }
     /// A big-endian (network order) 32-bit value, such as an IPv4 netmask.

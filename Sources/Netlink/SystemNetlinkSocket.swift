@@ -28,6 +28,13 @@ public final class SystemNetlinkSocket: NetlinkSocket {
     public let maximumSendSize: Int
     public let maximumRepliesInFlight: Int
     private var buffer: [UInt8]
+    /// Datagrams received by the last `recvmmsg` and not yet handed out.
+    private var pending: [[UInt8]] = []
+    /// How many datagrams one receive call may take.
+    static let receiveSlots = 4
+    /// System calls made so far: `sendto` and `recvmmsg` (for benchmarks and tests).
+    public private(set) var sendCalls = 0
+    public private(set) var receiveCalls = 0
 
     /// The buffer accounting the kernel charges for one queued acknowledgement
     /// (`skb->truesize` of a 36-byte message is 768 bytes on x86-64; rounded up for safety).
@@ -83,9 +90,10 @@ public final class SystemNetlinkSocket: NetlinkSocket {
             throw error
         }
         self.fd = fd
-        // Dump datagrams are at most 32 KiB in current kernels; 256 KiB leaves ample headroom and
-        // MSG_TRUNC reports anything bigger instead of silently cutting it.
-        buffer = [UInt8](repeating: 0, count: 256 << 10)
+        // Dump datagrams are at most 32 KiB in current kernels (the kernel sizes them from our
+        // receive length, capped there): four 64 KiB slots leave headroom, and MSG_TRUNC
+        // reports anything bigger instead of silently cutting it.
+        buffer = [UInt8](repeating: 0, count: Self.receiveSlots * (64 << 10))
     }
 
     deinit {
@@ -110,6 +118,7 @@ public final class SystemNetlinkSocket: NetlinkSocket {
         var kernel = sockaddr_nl()
         kernel.nl_family = sa_family_t(AF_NETLINK)
         while true {
+            sendCalls += 1
             let sent = datagram.withUnsafeBytes { bytes in
                 withUnsafePointer(to: &kernel) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -128,23 +137,57 @@ public final class SystemNetlinkSocket: NetlinkSocket {
         }
     }
 
-    /// Receives one datagram. The corresponding C function is `recv` (with `MSG_TRUNC`, so an
-    /// oversized datagram is reported rather than cut).
+    /// Receives one datagram.
+    ///
+    /// The corresponding C function is `recvmmsg` with `MSG_WAITFORONE`: it blocks for one
+    /// datagram and also takes every other one already queued (up to ``receiveSlots``),
+    /// which later calls return without a system call. During a dump the kernel queues the
+    /// next datagram (often `NLMSG_DONE`) while the previous one is being read, so a small
+    /// dump costs one receive call instead of two. `MSG_TRUNC` makes an oversized datagram
+    /// an error instead of silently cut.
     public func receive() throws(NetlinkError) -> [UInt8] {
         guard fd >= 0 else { throw .closed }
-        let capacity = buffer.count
+        if !pending.isEmpty { return pending.removeFirst() }
+        let slots = Self.receiveSlots
+        let slotSize = buffer.count / slots
         while true {
-            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, capacity, CInt(MSG_TRUNC)) }
-            if received >= 0 {
-                guard received <= capacity else { throw .truncated(size: received, capacity: capacity) }
-                return Array(buffer[0..<received])
+            var received: CInt = 0
+            var lengths = [Int](repeating: 0, count: slots)
+            var truncated = false
+            receiveCalls += 1
+            buffer.withUnsafeMutableBytes { raw in
+                var vectors = (0..<slots).map { index in
+                    iovec(iov_base: raw.baseAddress! + index * slotSize, iov_len: slotSize)
+                }
+                vectors.withUnsafeMutableBufferPointer { iovecs in
+                    var headers = (0..<slots).map { index in
+                        var header = CNetlink_mmsghdr()
+                        header.msg_hdr.msg_iov = iovecs.baseAddress! + index
+                        header.msg_hdr.msg_iovlen = 1
+                        return header
+                    }
+                    received = CNetlink_recvmmsg(fd, &headers, UInt32(slots), CInt(CNetlink_MSG_WAITFORONE) | CInt(MSG_TRUNC), nil)
+                    if received > 0 {
+                        for index in 0..<Int(received) {
+                            lengths[index] = Int(headers[index].msg_len)
+                            if headers[index].msg_hdr.msg_flags & CInt(MSG_TRUNC) != 0 || lengths[index] > slotSize { truncated = true }
+                        }
+                    }
+                }
+            }
+            if received > 0 {
+                guard !truncated else { throw .truncated(size: lengths.max() ?? 0, capacity: slotSize) }
+                for index in 1..<Int(received) {
+                    pending.append(Array(buffer[(index * slotSize)..<(index * slotSize + lengths[index])]))
+                }
+                return Array(buffer[0..<lengths[0]])
             }
             let code = errno
             switch code {
             case EINTR: continue
             case ENOBUFS: throw .receiveBufferOverrun
             case EAGAIN: throw .timedOut
-            default: throw .systemCall(name: "recv", errno: code)
+            default: throw .systemCall(name: "recvmmsg", errno: code)
             }
         }
     }
@@ -155,5 +198,6 @@ public final class SystemNetlinkSocket: NetlinkSocket {
         guard fd >= 0 else { return }
         _ = systemClose(fd)
         fd = -1
+        pending = []
     }
 }

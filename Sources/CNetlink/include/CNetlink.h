@@ -10,6 +10,7 @@
 #define GORB_CNETLINK_H
 
 #include <stdint.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
@@ -32,5 +33,20 @@ static inline uint32_t CNetlink_NLA_HDRLEN(void) { return NLA_HDRLEN; }
 
 /// `NLA_TYPE_MASK`: the attribute type without the NESTED / NET_BYTEORDER flag bits.
 static inline uint16_t CNetlink_NLA_TYPE_MASK(void) { return (uint16_t)NLA_TYPE_MASK; }
+
+/// `struct mmsghdr`, which glibc declares only under `_GNU_SOURCE` (so Swift's Glibc module
+/// does not see it): layout-identical, pinned by a `_Static_assert` in shim.c.
+struct CNetlink_mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+
+/// `recvmmsg(2)`, for the same reason. With `MSG_WAITFORONE` it returns every datagram already
+/// queued after the first: a dump's data and its `NLMSG_DONE` (which the kernel queues while
+/// the first is being read) arrive in one system call instead of two.
+int CNetlink_recvmmsg(int fd, struct CNetlink_mmsghdr *vector, unsigned int length, int flags, struct timespec *timeout);
+
+/// `MSG_WAITFORONE` (glibc hides it without `_GNU_SOURCE` too; checked in shim.c).
+#define CNetlink_MSG_WAITFORONE 0x10000
 
 #endif
