@@ -13,6 +13,9 @@ public struct Backend: Sendable, Hashable, Identifiable {
     /// How long a removed backend drains before it is deleted.
     public var drain: Duration
     public var pulse: Pulse
+    /// The service's sorry server (keepalived's `sorry_server`): not probed, and given its weight
+    /// only while the service has fewer healthy backends than its quorum (weight 0 otherwise).
+    public var fallback: Bool
 
     public init(
         id: String,
@@ -23,7 +26,8 @@ public struct Backend: Sendable, Hashable, Identifiable {
         upperThreshold: UInt32 = 0,
         lowerThreshold: UInt32 = 0,
         drain: Duration = Defaults.drain,
-        pulse: Pulse = Pulse()
+        pulse: Pulse = Pulse(),
+        fallback: Bool = false
     ) {
         self.id = id
         self.address = address
@@ -34,6 +38,7 @@ public struct Backend: Sendable, Hashable, Identifiable {
         self.lowerThreshold = lowerThreshold
         self.drain = drain
         self.pulse = pulse
+        self.fallback = fallback
     }
 }
 
@@ -82,4 +87,6 @@ public enum Defaults {
     public static let pulseTimeout = Duration.seconds(5)
     public static let rise = 2
     public static let fall = 3
+    public static let ramp = Duration.seconds(30)
+    public static let quorum = 1
 }

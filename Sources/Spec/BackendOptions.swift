@@ -22,10 +22,13 @@ public struct BackendOptions: Sendable, Hashable, Codable {
     public var pulse: PulseOptions?
     /// GORB's parent service id, shown by GORB when a KV store was used; accepted and ignored.
     public var vsid: String?
+    /// This backend is the service's sorry server: not health-checked, weight 0 while the service
+    /// has its quorum of healthy backends, its own weight when it has not.
+    public var fallback: Bool?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, weight, method, tunnel, thresholds, drain, pulse, vsid
+        case host, port, weight, method, tunnel, thresholds, drain, pulse, vsid, fallback
     }
 
     public init(
@@ -59,6 +62,7 @@ public struct BackendOptions: Sendable, Hashable, Codable {
         drain = try reader.read(.drain)
         pulse = try reader.read(.pulse)
         vsid = try reader.read(.vsid)
+        fallback = try reader.read(.fallback)
         source = reader.source
     }
 

@@ -8,19 +8,29 @@ public struct Pulse: Sendable, Hashable {
     public var rise: Int
     /// Consecutive failures that take an up backend down.
     public var fall: Int
+    /// The slow start after a recovery: the weight climbs linearly, in ten steps, from a tenth of
+    /// the desired weight to all of it over this time (zero: straight back to full weight).
+    public var ramp: Duration
+    /// Keep a failed backend in the kernel at weight 0 (`true`), or only observe and report
+    /// (`false`: the kernel keeps the file's weight whatever the checks say).
+    public var inhibit: Bool
 
     public init(
         probe: Probe = .tcp(TCPProbe()),
         interval: Duration = Defaults.pulseInterval,
         timeout: Duration = Defaults.pulseTimeout,
         rise: Int = Defaults.rise,
-        fall: Int = Defaults.fall
+        fall: Int = Defaults.fall,
+        ramp: Duration = Defaults.ramp,
+        inhibit: Bool = true
     ) {
         self.probe = probe
         self.interval = interval
         self.timeout = timeout
         self.rise = rise
         self.fall = fall
+        self.ramp = ramp
+        self.inhibit = inhibit
     }
 
     public var type: PulseType {

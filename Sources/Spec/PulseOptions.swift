@@ -7,11 +7,17 @@ public struct PulseOptions: Sendable, Hashable, Codable {
     public var timeout: DurationValue?
     public var rise: Int?
     public var fall: Int?
+    /// The slow start: how long a recovered backend takes to climb from a tenth of its weight back
+    /// to all of it (`0s`: at once).
+    public var ramp: DurationValue?
+    /// `true` (default): a failed backend is kept in the kernel at weight 0. `false`: the check
+    /// only observes and reports; the kernel weight is left as the file says.
+    public var inhibit: Bool?
     public var args: PulseArgs?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, interval, timeout, rise, fall, args
+        case type, interval, timeout, rise, fall, ramp, inhibit, args
     }
 
     public init(
@@ -37,6 +43,8 @@ public struct PulseOptions: Sendable, Hashable, Codable {
         timeout = try reader.read(.timeout)
         rise = try reader.read(.rise)
         fall = try reader.read(.fall)
+        ramp = try reader.read(.ramp)
+        inhibit = try reader.read(.inhibit)
         args = try reader.read(.args)
         source = reader.source
     }
@@ -58,6 +66,8 @@ public struct PulseOptions: Sendable, Hashable, Codable {
             merged.timeout = merged.timeout ?? level.timeout
             merged.rise = merged.rise ?? level.rise
             merged.fall = merged.fall ?? level.fall
+            merged.ramp = merged.ramp ?? level.ramp
+            merged.inhibit = merged.inhibit ?? level.inhibit
             if effectiveType(from: index) == finalType, let args = level.args {
                 merged.args = merged.args?.inheriting(from: args) ?? args
             }

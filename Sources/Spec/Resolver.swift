@@ -123,6 +123,9 @@ struct Resolver {
             for (field, present) in [("host", backend.host != nil), ("port", backend.port != nil)] where present {
                 error(base + [.key(field)], backend.source[field], "'\(field)' identifies a backend and cannot have a default; set it on each backend")
             }
+            if backend.fallback != nil {
+                error(base + [.key("fallback")], backend.source["fallback"], "'fallback' marks one backend as its service's sorry server and cannot have a default; set it on that backend")
+            }
         }
     }
 
@@ -254,6 +257,22 @@ struct Resolver {
             backends.append(backend)
         }
 
+        // Quorum and the sorry server.
+        var quorum = Defaults.quorum
+        if let value = options.quorum {
+            if (0...100_000).contains(value) {
+                quorum = value
+            } else {
+                error(field("quorum"), source["quorum"] ?? defaults.service?.source["quorum"], "quorum must be from 0 to 100000 healthy backends, found \(value)")
+                valid = false
+            }
+        }
+        let fallbacks = backends.filter(\.fallback)
+        if fallbacks.count > 1 {
+            error(field("backends"), source["backends"], "a service has at most one fallback backend; found \(fallbacks.count): \(fallbacks.map(\.id).joined(separator: ", "))")
+            valid = false
+        }
+
         guard valid, let endpoint, !source.invalid.contains("backends") else { return nil }
         return Service(
             id: entry.id,
@@ -262,7 +281,8 @@ struct Resolver {
             flags: flags.sorted(),
             persistence: persistence,
             onePacket: onePacket,
-            backends: backends
+            backends: backends,
+            quorum: quorum
         )
     }
 
@@ -480,7 +500,8 @@ struct Resolver {
             upperThreshold: upper,
             lowerThreshold: lower,
             drain: drain,
-            pulse: pulse
+            pulse: pulse,
+            fallback: written.fallback ?? false
         )
     }
 
@@ -562,6 +583,18 @@ struct Resolver {
                 timeout = value.duration
             }
         }
+        var ramp = Defaults.ramp
+        if let value = options.ramp {
+            if value.duration < .zero {
+                error(path + [.key("ramp")], source["ramp"], "ramp must not be negative (0s restores the full weight at once), found \(value)")
+                ok = false
+            } else if value.duration > .seconds(86_400) {
+                error(path + [.key("ramp")], source["ramp"], "ramp must be at most 24h, found \(value)")
+                ok = false
+            } else {
+                ramp = value.duration
+            }
+        }
         var rise = Defaults.rise
         var fall = Defaults.fall
         for (name, value) in [("rise", options.rise), ("fall", options.fall)] {
@@ -575,7 +608,7 @@ struct Resolver {
         }
         let probe = resolveProbe(type, options.args ?? PulseArgs(), path: path + [.key("args")], pulseMark: source["type"])
         guard ok, let probe else { return nil }
-        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall)
+        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true)
     }
 
     private static let applicableArgs: [PulseType: Set<PulseArgs.CodingKeys>] = [

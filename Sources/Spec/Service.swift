@@ -9,6 +9,9 @@ public struct Service: Sendable, Hashable, Identifiable {
     public var onePacket: Bool
     /// Backends in the order written.
     public var backends: [Backend]
+    /// The fewest healthy (non-fallback) backends the service needs to count as up; below it the
+    /// fallback backend, if any, takes traffic.
+    public var quorum: Int
 
     public init(
         id: String,
@@ -17,7 +20,8 @@ public struct Service: Sendable, Hashable, Identifiable {
         flags: [ServiceFlag] = [],
         persistence: Persistence? = nil,
         onePacket: Bool = false,
-        backends: [Backend] = []
+        backends: [Backend] = [],
+        quorum: Int = Defaults.quorum
     ) {
         self.id = id
         self.endpoint = endpoint
@@ -26,6 +30,7 @@ public struct Service: Sendable, Hashable, Identifiable {
         self.persistence = persistence
         self.onePacket = onePacket
         self.backends = backends
+        self.quorum = quorum
     }
 
     /// The kernel flag bits this service asks for (without the kernel's own HASHED bit).

@@ -26,6 +26,9 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
     public var flags: FlagList?
     /// The pulse the backends of this service inherit.
     public var pulse: PulseOptions?
+    /// The fewest healthy backends (fallbacks not counted) for the service to be up (default 1);
+    /// below it the service is reported down and its `fallback` backend takes the traffic.
+    public var quorum: Int?
     /// The backends, by id, in the order written.
     public var backends: OrderedEntries<BackendOptions>?
     public var source = SourceMarks()
@@ -34,7 +37,7 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
         case host, port, `protocol`, fwmark, family, method, persistent, netmask
         case persistenceEngine = "persistence-engine"
         case onePacket = "one-packet"
-        case flags, pulse, backends
+        case flags, pulse, quorum, backends
     }
 
     public init(
@@ -67,6 +70,7 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
         onePacket = try reader.read(.onePacket)
         flags = try reader.read(.flags)
         pulse = try reader.read(.pulse)
+        quorum = try reader.read(.quorum)
         backends = try reader.read(.backends)
         source = reader.source
     }
@@ -83,6 +87,7 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
         merged.persistenceEngine = persistenceEngine ?? base.persistenceEngine
         merged.onePacket = onePacket ?? base.onePacket
         merged.flags = flags ?? base.flags
+        merged.quorum = quorum ?? base.quorum
         return merged
     }
 }

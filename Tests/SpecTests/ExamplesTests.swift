@@ -13,14 +13,18 @@ import YAMLBridge
     @Test func yamlExampleIsValidAndUsesEveryFeature() throws {
         let config = try load("examples/gorb.yaml")
         #expect(config.services.map(\.id) == ["web", "tls", "dns", "api-v6", "marked", "signalling", "internal"])
-        #expect(config.backendCount == 15)
+        #expect(config.backendCount == 16)
         #expect(config.settings.interface == "eth0")
         #expect(config.settings.timeouts == KernelTimeouts(tcp: 900, tcpfin: 120, udp: 300))
 
         let web = try #require(config[serviceID: "web"])
         #expect(web.scheduler == .wlc)
         #expect(web.persistence == Persistence(timeout: 600, prefixLength: 24))
+        #expect(web.quorum == 2)
+        #expect(web[backendID: "web-sorry"]?.fallback == true)
         let web1 = try #require(web[backendID: "web-1"])
+        #expect(web1.pulse.ramp == .seconds(30))
+        #expect(web1.pulse.inhibit)
         // The service's pulse (http, 3s) over defaults.backend.pulse (timeout 2s, rise 2, fall 3).
         #expect(web1.pulse.interval == .seconds(3))
         #expect(web1.pulse.timeout == .seconds(2))
