@@ -1,5 +1,7 @@
 import ArgumentParser
+import Checks
 import Logging
+import NIOPosix
 import Netlink
 import Reconciler
 import ServiceLifecycle
@@ -67,6 +69,12 @@ struct Run: AsyncParsableCommand {
             }
         }
         let options = config
+        // Health checks: probes on NIO's shared event loops, exec checks on its shared thread pool.
+        let monitor = HealthMonitor(
+            group: MultiThreadedEventLoopGroup.singleton,
+            prober: NIOProber(threadPool: NIOThreadPool.singleton),
+            logger: logger
+        )
         let controller = Controller(
             reconciler: reconciler,
             initial: initial,
@@ -77,11 +85,15 @@ struct Run: AsyncParsableCommand {
                 }
             },
             resync: resync.flatMap(DurationText.parse),
+            weights: { service, backend in monitor.weight(service: service, backend: backend) },
+            onConfig: { config in monitor.update(config) },
             logger: logger
         )
+        monitor.onChange { await controller.trigger(.change) }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: monitor),
                     .init(service: ControllerService(controller: controller)),
                     .init(service: ReloadOnHangup(controller: controller, logger: logger)),
                 ],

@@ -1,0 +1,141 @@
+/// One backend's health: the rise/fall state machine, the slow-start ramp and the back-off, as a
+/// pure value. Time comes in as an argument (a monotonic instant), so every rule is tested with
+/// tables and no sleeping.
+///
+/// Rules:
+/// - From ``HealthStatus/unknown``: the first success makes the backend up at once, without a
+///   ramp (it was never out of the pool); `fall` consecutive failures make it down.
+/// - Up: `fall` consecutive failures make it down; weight 0 at once.
+/// - Up and still ramping (a recovery less than `ramp` ago): one failure is enough. A backend that
+///   just came back and fails again is flapping; GORB left such a backend at its partly restored
+///   weight.
+/// - Down: `rise` consecutive successes make it up, and the ramp starts.
+/// - While down with no success in a row, checks back off (``Backoff``).
+public struct HealthState: Sendable, Hashable {
+    public private(set) var status: HealthStatus = .unknown
+    public private(set) var consecutiveSuccesses = 0
+    public private(set) var consecutiveFailures = 0
+    /// When the backend last became up (the ramp and the uptime count from here).
+    public private(set) var upSince: Instant?
+    /// True while `upSince` came from a recovery (down → up): only then does the ramp apply.
+    public private(set) var recovering = false
+    public private(set) var checks = 0
+    public private(set) var lastCheck: Instant?
+    public private(set) var lastOutcome: ProbeOutcome?
+    /// The text of the most recent failure (kept after a success, for the API).
+    public private(set) var lastError: String?
+    /// The last ``window`` results, oldest first, for ``health``.
+    public private(set) var recent = ResultWindow()
+
+    public typealias Instant = Duration
+
+    public init() {}
+
+    /// Records one probe result at `now`; returns true when the status changed.
+    @discardableResult
+    public mutating func record(_ outcome: ProbeOutcome, at now: Instant, pulse: PulseRules) -> Bool {
+        checks += 1
+        lastCheck = now
+        lastOutcome = outcome
+        recent.append(outcome.success)
+        let before = status
+        if outcome.success {
+            consecutiveSuccesses += 1
+            consecutiveFailures = 0
+            switch status {
+            case .unknown:
+                becomeUp(at: now, recovering: false)
+            case .down:
+                if consecutiveSuccesses >= pulse.rise { becomeUp(at: now, recovering: true) }
+            case .up, .draining:
+                break
+            }
+        } else {
+            lastError = outcome.error ?? "failed"
+            consecutiveFailures += 1
+            consecutiveSuccesses = 0
+            switch status {
+            case .unknown, .up:
+                if consecutiveFailures >= pulse.fall || isRamping(at: now, ramp: pulse.ramp) { becomeDown() }
+            case .down, .draining:
+                break
+            }
+        }
+        return status != before
+    }
+
+    private mutating func becomeUp(at now: Instant, recovering: Bool) {
+        status = .up
+        upSince = now
+        self.recovering = recovering
+    }
+
+    private mutating func becomeDown() {
+        status = .down
+        upSince = nil
+        recovering = false
+    }
+
+    /// True during the slow start that follows a recovery.
+    public func isRamping(at now: Instant, ramp: Duration) -> Bool {
+        guard status == .up, recovering, let upSince else { return false }
+        return now - upSince < ramp
+    }
+
+    /// The kernel weight for a backend whose file (or API) weight is `desired`.
+    ///
+    /// Unknown and up backends get `desired` (scaled by the ramp after a recovery), down ones 0.
+    /// With `inhibit` off the checks only observe: `desired`, always.
+    public func weight(desired: Int32, at now: Instant, pulse: PulseRules) -> Int32 {
+        guard pulse.inhibit else { return desired }
+        switch status {
+        case .down:
+            return 0
+        case .unknown, .draining:
+            return desired
+        case .up:
+            guard recovering, let upSince else { return desired }
+            return WeightRamp.weight(desired: desired, elapsed: now - upSince, ramp: pulse.ramp)
+        }
+    }
+
+    /// When the ramp's next step is due (the weight changes then), or `nil` if it is not ramping.
+    public func nextRampStep(at now: Instant, ramp: Duration) -> Instant? {
+        guard status == .up, recovering, let upSince else { return nil }
+        return WeightRamp.nextStep(elapsed: now - upSince, ramp: ramp).map { upSince + $0 }
+    }
+
+    /// How long to wait before the next check (before jitter).
+    public func nextDelay(pulse: PulseRules) -> Duration {
+        guard status == .down, consecutiveSuccesses == 0 else { return pulse.interval }
+        return Backoff.delay(interval: pulse.interval, failuresBeyondFall: max(0, consecutiveFailures - pulse.fall))
+    }
+
+    /// Seconds since the backend became up (0 unless up). GORB added seconds into a nanosecond
+    /// field; this is plain seconds.
+    public func uptime(at now: Instant) -> Double {
+        guard status == .up, let upSince else { return 0 }
+        let (seconds, attoseconds) = (now - upSince).components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// The fraction of successes among the recent results (1 before any result).
+    public var health: Double { recent.successRatio }
+}
+
+/// The rules of a pulse that the state machine needs, taken from ``Spec/Pulse``.
+public struct PulseRules: Sendable, Hashable {
+    public var interval: Duration
+    public var rise: Int
+    public var fall: Int
+    public var ramp: Duration
+    public var inhibit: Bool
+
+    public init(interval: Duration, rise: Int, fall: Int, ramp: Duration, inhibit: Bool = true) {
+        self.interval = interval
+        self.rise = max(1, rise)
+        self.fall = max(1, fall)
+        self.ramp = ramp
+        self.inhibit = inhibit
+    }
+}

@@ -1,0 +1,211 @@
+import Checks
+import Logging
+import NIOCore
+import NIOEmbedded
+import Spec
+import Synchronization
+import Testing
+
+/// A prober that answers from a script (by backend id) and counts its probes.
+final class ScriptedProber: Prober {
+    private let state = Mutex<(up: [String: Bool], counts: [String: Int])>(([:], [:]))
+
+    func set(_ id: String, up: Bool) { state.withLock { $0.up[id] = up } }
+    func count(_ id: String) -> Int { state.withLock { $0.counts[id] ?? 0 } }
+
+    func probe(_ probe: Probe, backend: Backend, timeout: Duration, on eventLoop: any EventLoop) -> EventLoopFuture<ProbeOutcome> {
+        let up = state.withLock { state in
+            state.counts[backend.id, default: 0] += 1
+            return state.up[backend.id] ?? true
+        }
+        return eventLoop.makeSucceededFuture(up ? .up(.milliseconds(2)) : .down("connection refused", latency: .milliseconds(1)))
+    }
+}
+
+final class Counter: Sendable {
+    let value = Mutex(0)
+}
+
+/// The monitor on a virtual-time event loop: thresholds, weights, ramp steps, back-off, quorum
+/// and config changes, with no real sleeping for the checks themselves.
+@Suite struct HealthMonitorTests {
+    let loop = NIOAsyncTestingEventLoop()
+    let prober = ScriptedProber()
+    let changes = Counter()
+    let monitor: HealthMonitor
+
+    init() {
+        let loop = self.loop
+        monitor = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let changes = self.changes
+        monitor.onChange { changes.value.withLock { $0 += 1 } }
+    }
+
+    static func config(interval: Duration = .seconds(5), ramp: Duration = .seconds(10), quorum: Int = 1, backends: [(String, Int32)] = [("a", 100)], fallback: Bool = false, probe: Probe = .tcp(TCPProbe())) -> Config {
+        let pulse = Pulse(probe: probe, interval: interval, timeout: .seconds(1), rise: 2, fall: 3, ramp: ramp)
+        var list = backends.enumerated().map { index, item in
+            Backend(id: item.0, address: IPAddress("10.0.0.\(index + 1)")!, port: 80, weight: item.1, pulse: pulse)
+        }
+        if fallback { list.append(Backend(id: "sorry", address: IPAddress("10.0.9.9")!, port: 80, weight: 5, pulse: pulse, fallback: true)) }
+        let service = Service(id: "web", endpoint: .address(host: .ip(IPAddress("192.0.2.1")!), port: 80, protocol: .tcp), backends: list, quorum: quorum)
+        return Config(services: [service])
+    }
+
+    func weight(_ config: Config, _ id: String) -> Int32 {
+        let service = config.services[0]
+        return monitor.weight(service: service, backend: service[backendID: id]!)
+    }
+
+    func status(_ id: String) -> HealthStatus? { monitor.health(of: BackendKey(service: "web", backend: id))?.status }
+
+    /// Waits (in real time, generously) for the asynchronous change notification.
+    func eventuallyChanged(atLeast count: Int) async {
+        for _ in 0..<500 where changes.value.withLock({ $0 }) < count {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test func deadBackendIsZeroWithinFallChecks() async {
+        let config = Self.config()
+        prober.set("a", up: false)
+        monitor.update(config)
+        monitor.start()
+        #expect(status("a") == .unknown)
+        #expect(weight(config, "a") == 100)
+        // Unknown backends are re-checked every second: fall = 3 failures within ~3s, far less
+        // than fall × interval (15s).
+        await loop.advanceTime(by: .seconds(3))
+        #expect(status("a") == .down)
+        #expect(weight(config, "a") == 0)
+        await eventuallyChanged(atLeast: 1)
+        #expect(changes.value.withLock { $0 } >= 1)
+        monitor.stop()
+    }
+
+    @Test func failureOfAnUpBackendWithinFallTimesInterval() async {
+        let config = Self.config()
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(30))
+        #expect(status("a") == .up)
+        prober.set("a", up: false)
+        await loop.advanceTime(by: .seconds(15))  // fall × interval
+        #expect(status("a") == .down)
+        #expect(weight(config, "a") == 0)
+        monitor.stop()
+    }
+
+    @Test func recoveryRampsInTenSteps() async {
+        let config = Self.config(interval: .seconds(1), ramp: .seconds(10))
+        prober.set("a", up: false)
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(5))
+        #expect(status("a") == .down)
+        await eventuallyChanged(atLeast: 1)
+        let before = changes.value.withLock { $0 }
+        prober.set("a", up: true)
+        // Back-off may stretch the next check to a few seconds; rise = 2 successes after it.
+        var seen: [Int32] = []
+        for _ in 0..<400 {
+            await loop.advanceTime(by: .milliseconds(100))
+            let current = weight(config, "a")
+            if current != seen.last { seen.append(current) }
+            if current == 100 { break }
+        }
+        #expect(seen.first == 0)
+        #expect(Array(seen.dropFirst()) == [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
+        // The ramp's steps each asked for a pass (notifications coalesce, so at least some).
+        await eventuallyChanged(atLeast: before + 2)
+        #expect(changes.value.withLock { $0 } > before + 1)
+        monitor.stop()
+    }
+
+    @Test func downBackendBacksOff() async {
+        let config = Self.config(interval: .seconds(1))
+        prober.set("a", up: false)
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(120))
+        // Without back-off: ~120 checks. With it (cap 8s): about 3 + 1 + 2 + 4 + 8… ≈ 20.
+        #expect(prober.count("a") < 30)
+        #expect(prober.count("a") > 10)
+        monitor.stop()
+    }
+
+    @Test func reloadKeepsStateOfUnchangedBackends() async {
+        let config = Self.config(backends: [("a", 100), ("b", 100)])
+        prober.set("a", up: false)
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(5))
+        #expect(status("a") == .down)
+        #expect(status("b") == .up)
+        // New weights, a removed backend and a new one: a and b keep their state.
+        let next = Self.config(backends: [("a", 50), ("b", 70), ("c", 100)])
+        monitor.update(next)
+        #expect(status("a") == .down)
+        #expect(status("b") == .up)
+        #expect(status("c") == .unknown)
+        #expect(weight(next, "b") == 70)
+        let third = Self.config(backends: [("b", 70), ("c", 100)])
+        monitor.update(third)
+        let probesOfA = prober.count("a")
+        await loop.advanceTime(by: .seconds(60))
+        #expect(prober.count("a") == probesOfA)  // removed: no more checks
+        #expect(status("a") == nil)
+        #expect(status("c") == .up)
+        monitor.stop()
+    }
+
+    @Test func changedProbeStartsOver() async {
+        let config = Self.config()
+        prober.set("a", up: false)
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(5))
+        #expect(status("a") == .down)
+        monitor.update(Self.config(probe: .http(HTTPProbe())))
+        #expect(status("a") == .unknown)
+        monitor.stop()
+    }
+
+    @Test func fallbackTakesOverBelowQuorum() async {
+        let config = Self.config(quorum: 2, backends: [("a", 100), ("b", 100)], fallback: true)
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(5))
+        #expect(weight(config, "sorry") == 0)
+        #expect(monitor.services().first?.up == true)
+        prober.set("b", up: false)
+        await loop.advanceTime(by: .seconds(20))
+        #expect(status("b") == .down)
+        #expect(weight(config, "sorry") == 5)
+        #expect(weight(config, "a") == 100)
+        let service = monitor.services().first
+        #expect(service?.healthy == 1)
+        #expect(service?.up == false)
+        #expect(service?.fallback == "sorry")
+        #expect(prober.count("sorry") == 0)  // the sorry server is never probed
+        monitor.stop()
+    }
+
+    @Test func snapshotCarriesTheMetrics() async {
+        let config = Self.config(backends: [("a", 100), ("b", 0)])
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(61))
+        let snapshot = monitor.snapshot()
+        #expect(snapshot.map(\.key.backend) == ["a", "b"])
+        let a = snapshot[0]
+        #expect(a.status == .up)
+        #expect(a.health == 1)
+        #expect(a.consecutiveSuccesses >= 10)
+        #expect(a.lastLatency == .milliseconds(2))
+        #expect(a.lastCheckTime != nil)
+        #expect(a.uptime > 50 && a.uptime <= 61)
+        #expect(a.type == "tcp")
+        #expect(snapshot[1].status == .draining)
+        monitor.stop()
+    }
+}
