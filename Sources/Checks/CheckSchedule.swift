@@ -8,6 +8,8 @@
 ///   start-up burst does not repeat every interval (GORB's only jitter was the first delay).
 /// - Every later delay is `base × [0.9, 1.0]` with `base` the interval (or the back-off): the
 ///   phases keep drifting apart, and a failure is still seen within `fall × interval`.
+/// - Delays count from the start of the previous probe (the monitor subtracts its latency), so a
+///   slow target is still checked once per interval.
 public enum CheckSchedule {
     public static let startWindow = Duration.seconds(1)
 

@@ -214,7 +214,9 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
             } else {
                 delay = CheckSchedule.jittered(entry.health.nextDelay(pulse: rules), using: &state.random)
             }
-            delay = max(delay, .milliseconds(1))
+            // The period runs from the start of one check to the start of the next (GORB's ran
+            // from the end, so a slow target was checked less often than asked).
+            delay = max(delay - outcome.latency, .milliseconds(1))
 
             // The ramp's step timer.
             if statusChanged {
