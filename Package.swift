@@ -130,6 +130,9 @@ let package = Package(
             dependencies: [
                 "Checks",
                 "Spec",
+                "Reconciler",
+                "Netlink",
+                "YAMLBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
