@@ -306,31 +306,49 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         let now = instant()
         let wallNow = Self.wallClock()
         return state.withLock { state in
-            state.entries.map { key, entry in
-                let health = entry.health
-                let rules = entry.rules
-                var status = health.status
-                if entry.backend.weight == 0, status != .down { status = .draining }
-                return BackendHealth(
-                    key: key,
-                    status: status,
-                    fallback: entry.backend.fallback,
-                    type: entry.backend.pulse.type.rawValue,
-                    health: health.health,
-                    consecutiveSuccesses: health.consecutiveSuccesses,
-                    consecutiveFailures: health.consecutiveFailures,
-                    checks: health.checks,
-                    lastCheckTime: health.lastCheck.map { wallNow - Self.seconds(now - $0) },
-                    lastLatency: health.lastOutcome?.latency,
-                    lastError: health.lastError,
-                    uptime: health.uptime(at: now),
-                    desiredWeight: entry.backend.weight,
-                    weight: entry.backend.fallback ? 0 : health.weight(desired: entry.backend.weight, at: now, pulse: rules),
-                    ramping: health.isRamping(at: now, ramp: rules.ramp)
-                )
-            }
-            .sorted { ($0.key.service, $0.key.backend) < ($1.key.service, $1.key.backend) }
+            state.entries.map { key, entry in Self.health(key, entry, fallbackActive: Self.fallbackActive(key, entry, state), now: now, wallNow: wallNow) }
+                .sorted { ($0.key.service, $0.key.backend) < ($1.key.service, $1.key.backend) }
         }
+    }
+
+    /// One backend's health, or `nil` if the config has no such backend.
+    public func health(of key: BackendKey) -> BackendHealth? {
+        let now = instant()
+        let wallNow = Self.wallClock()
+        return state.withLock { state in
+            state.entries[key].map { Self.health(key, $0, fallbackActive: Self.fallbackActive(key, $0, state), now: now, wallNow: wallNow) }
+        }
+    }
+
+    private static func fallbackActive(_ key: BackendKey, _ entry: Entry, _ state: borrowing State) -> Bool {
+        guard entry.backend.fallback, let info = state.services[key.service] else { return false }
+        return healthyCount(key.service, state) < info.quorum
+    }
+
+    private static func health(_ key: BackendKey, _ entry: Entry, fallbackActive: Bool, now: HealthState.Instant, wallNow: Double) -> BackendHealth {
+        let health = entry.health
+        let rules = entry.rules
+        var status = health.status
+        if entry.backend.weight == 0, status != .down { status = .draining }
+        return BackendHealth(
+            key: key,
+            status: status,
+            fallback: entry.backend.fallback,
+            type: entry.backend.pulse.type.rawValue,
+            health: health.health,
+            consecutiveSuccesses: health.consecutiveSuccesses,
+            consecutiveFailures: health.consecutiveFailures,
+            checks: health.checks,
+            lastCheckTime: health.lastCheck.map { wallNow - seconds(now - $0) },
+            lastLatency: health.lastOutcome?.latency,
+            lastError: health.lastError,
+            uptime: health.uptime(at: now),
+            desiredWeight: entry.backend.weight,
+            weight: entry.backend.fallback
+                ? (fallbackActive ? entry.backend.weight : 0)
+                : health.weight(desired: entry.backend.weight, at: now, pulse: rules),
+            ramping: health.isRamping(at: now, ramp: rules.ramp)
+        )
     }
 
     /// Each service's standing against its quorum.
@@ -341,11 +359,6 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
             }
             .sorted { $0.id < $1.id }
         }
-    }
-
-    /// One backend's health, or `nil` if the config has no such backend.
-    public func health(of key: BackendKey) -> BackendHealth? {
-        snapshot().first { $0.key == key }
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -187,6 +187,8 @@ final class Counter: Sendable {
         #expect(service?.up == false)
         #expect(service?.fallback == "sorry")
         #expect(prober.count("sorry") == 0)  // the sorry server is never probed
+        #expect(monitor.health(of: BackendKey(service: "web", backend: "sorry"))?.weight == 5)
+        #expect(monitor.health(of: BackendKey(service: "web", backend: "sorry"))?.fallback == true)
         monitor.stop()
     }
 
