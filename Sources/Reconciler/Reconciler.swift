@@ -53,7 +53,7 @@ public struct Reconciler: Sendable {
         let (desired, problems) = DesiredState.from(config, interfaces: interfaces, weight: weight)
         let planner = Planner(pruneAll: config.settings.prune == .all, defaultDrain: Defaults.drain)
         let plan = planner.plan(desired: desired, actual: actual, ownership: ownership, now: now())
-        return PlanOutcome(plan: plan, problems: problems, actual: actual)
+        return PlanOutcome(plan: plan, problems: problems, actual: actual, previousOwnership: ownership)
     }
 
     /// Plans and applies one pass.
@@ -86,10 +86,14 @@ public struct Reconciler: Sendable {
                 }
             }
         }
-        do {
-            try store.saveOwnership(outcome.plan.ownership)
-        } catch {
-            throw ReconcileError.state(error.description)
+        // An in-sync pass (every quiet resync) leaves the file alone: rewriting and fsyncing it
+        // each time cost more than reading and planning the whole table.
+        if outcome.plan.ownership != outcome.previousOwnership {
+            do {
+                try store.saveOwnership(outcome.plan.ownership)
+            } catch {
+                throw ReconcileError.state(error.description)
+            }
         }
         return PassReport(
             planned: outcome.plan.steps,
@@ -144,6 +148,8 @@ public struct PlanOutcome: Sendable {
     /// Services that could not be translated (held as they are).
     public var problems: [ReconcileProblem]
     public var actual: ActualState
+    /// The ownership the plan started from (as loaded from the state directory).
+    public var previousOwnership: Ownership
 }
 
 /// What one pass did.

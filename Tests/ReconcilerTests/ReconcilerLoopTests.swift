@@ -147,6 +147,22 @@ typealias IPAddress = Netlink.IPAddress
         #expect(ownership.services[.tcp(IPAddress("192.0.2.10")!, 80)]?.destinations.count == 2)
     }
 
+    @Test func anInSyncPassDoesNotRewriteTheStateFile() throws {
+        let fixture = Fixture()
+        _ = try fixture.reconciler().apply(Self.config())
+        let path = fixture.directory + "/ownership.json"
+        // Every save writes a new file and renames it over the old one: a new inode.
+        func inode() throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+        let saved = try inode()
+        #expect(saved != nil)
+        #expect(try fixture.reconciler().apply(Self.config()).planned.isEmpty)
+        #expect(try inode() == saved)
+        // A pass that changes ownership still saves it.
+        _ = try fixture.reconciler().apply(Self.config(Self.yaml.replacingOccurrences(of: "weight: 50", with: "weight: 50}\n      c: {host: 10.0.0.3, port: 8080")))
+        #expect(try inode() != saved)
+        #expect(try StateStore(directory: fixture.directory).loadOwnership().services[.tcp(IPAddress("192.0.2.10")!, 80)]?.destinations.count == 3)
+    }
+
     @Test func aStrayTemporaryFileDoesNotCorruptState() throws {
         let fixture = Fixture()
         _ = try fixture.reconciler().apply(Self.config())
