@@ -90,6 +90,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The reconciler's native benchmark: planner, state file, a pass against FakeIPVS (docs/benchmarks.md).
+        .executableTarget(
+            name: "reconciler-bench",
+            dependencies: ["Reconciler", "Netlink", "Spec", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "ipvs-capture",
             dependencies: [
