@@ -1,5 +1,6 @@
 import Foundation
 import Netlink
+import Synchronization
 
 /// Persists ``Ownership`` in the state directory (`/var/lib/gorb/ownership.json`), so a restarted
 /// daemon still knows what it created (invariant 6: nothing is lost).
@@ -7,8 +8,13 @@ import Netlink
 /// Writes are atomic: a temporary file in the same directory is written and `fsync`ed, renamed over
 /// the old one, and the directory is `fsync`ed. A crash at any point leaves either the old file or
 /// the new one, never a torn one.
+///
+/// Reads are cached: the file is decoded again only when it changed on disk (another inode, size or
+/// modification time, e.g. after a `gorb-reconcile apply` beside the daemon). A quiet resync then
+/// costs one `stat`, not a JSON decode of the whole ownership table.
 public struct StateStore: Sendable {
     public let directory: String
+    private let cache = OwnershipCache()
 
     public init(directory: String) {
         self.directory = directory
@@ -23,10 +29,13 @@ public struct StateStore: Sendable {
 
     /// The saved ownership; empty when there is no file yet (a first start).
     public func loadOwnership() throws(Failure) -> Ownership {
-        guard FileManager.default.fileExists(atPath: ownershipPath) else { return Ownership() }
+        guard let identity = FileIdentity(path: ownershipPath) else { return Ownership() }
+        if let cached = cache.value(for: identity) { return cached }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: ownershipPath))
-            return try JSONDecoder().decode(OwnershipFile.self, from: data).ownership()
+            let ownership = try JSONDecoder().decode(OwnershipFile.self, from: data).ownership()
+            cache.store(ownership, for: identity)
+            return ownership
         } catch {
             throw Failure(description: "cannot read \(ownershipPath): \(error) (move it aside to start over; the daemon will then leave services it created before alone)")
         }
@@ -37,6 +46,7 @@ public struct StateStore: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
             try writeAtomically(try encoder.encode(OwnershipFile(ownership)), to: ownershipPath)
+            if let identity = FileIdentity(path: ownershipPath) { cache.store(ownership, for: identity) }
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -154,5 +164,43 @@ struct OwnershipFile: Codable {
             ownership.services[key] = owned
         }
         return ownership
+    }
+}
+
+/// What tells one version of a file from another without reading it.
+struct FileIdentity: Hashable {
+    var inode: UInt64
+    var size: Int64
+    var modified: timespec
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = info.st_mtim
+    }
+
+    static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {
+        lhs.inode == rhs.inode && lhs.size == rhs.size && lhs.modified.tv_sec == rhs.modified.tv_sec
+            && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(inode)
+        hasher.combine(size)
+    }
+}
+
+/// The last ownership read or written, with the file version it belongs to.
+final class OwnershipCache: Sendable {
+    private let entry = Mutex<(identity: FileIdentity, ownership: Ownership)?>(nil)
+
+    func value(for identity: FileIdentity) -> Ownership? {
+        entry.withLock { $0?.identity == identity ? $0?.ownership : nil }
+    }
+
+    func store(_ ownership: Ownership, for identity: FileIdentity) {
+        entry.withLock { $0 = (identity, ownership) }
     }
 }

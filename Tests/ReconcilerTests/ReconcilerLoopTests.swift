@@ -195,3 +195,20 @@ typealias IPAddress = Netlink.IPAddress
         #expect(try fixture.ipvsadm() == ["-A -t 198.51.100.1:22 -s rr"])
     }
 }
+
+extension ReconcilerLoopTests {
+    /// The daemon caches ownership between passes, but a change made on disk by another process
+    /// (a `gorb-reconcile apply` beside it) is still seen.
+    @Test func ownershipCacheSeesChangesMadeByAnotherProcess() throws {
+        let fixture = Fixture()
+        let store = StateStore(directory: fixture.directory)
+        let web = IPVSService.Key.tcp(IPAddress("192.0.2.10")!, 80)
+        try store.saveOwnership(Ownership(services: [web: OwnedService(id: "web")]))
+        #expect(try store.loadOwnership().services[web]?.id == "web")
+        // Another process (another StateStore, no shared cache) rewrites the file.
+        try StateStore(directory: fixture.directory).saveOwnership(Ownership(services: [web: OwnedService(id: "renamed")]))
+        #expect(try store.loadOwnership().services[web]?.id == "renamed")
+        try FileManager.default.removeItem(atPath: store.ownershipPath)
+        #expect(try store.loadOwnership().services.isEmpty)
+    }
+}
