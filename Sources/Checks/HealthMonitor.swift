@@ -30,7 +30,8 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         var services: [String: ServiceInfo] = [:]
         var notifyPending = false
         var onChange: (@Sendable () async -> Void)?
-        var random = SystemRandomNumberGenerator()
+        /// Jitter needs no cryptographic quality, and the system generator is a system call.
+        var random = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
     }
 
     private struct ServiceInfo {
@@ -164,9 +165,10 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     }
 
     private func schedule(_ key: BackendKey, in delay: Duration, _ state: inout State) {
+        // No cancel of the previous task: it has fired (or was cancelled by whoever reset the
+        // entry), and cancelling costs a scan of the loop's whole timer heap in NIO.
         guard var entry = state.entries[key] else { return }
         let generation = entry.generation
-        entry.nextCheck?.cancel()
         entry.nextCheck = entry.eventLoop.scheduleTask(in: .nanoseconds(WeightRamp.nanoseconds(delay))) { [self] in
             self.check(key, generation: generation)
         }

@@ -15,10 +15,15 @@ public struct NIOProber: Prober {
     /// - Parameter threadPool: runs `exec` checks (a started pool; its size bounds how many run at once).
     public init(threadPool: NIOThreadPool) {
         self.threadPool = threadPool
-        self.verifying = try? NIOSSLContext(configuration: .makeClientConfiguration())
-        var config = TLSConfiguration.makeClientConfiguration()
-        config.certificateVerification = .none
-        self.insecure = try? NIOSSLContext(configuration: config)
+        // No clean TLS shutdown: a probe has its verdict when it closes, and waiting for the
+        // target's close_notify (NIOSSL's default) would hold a socket open per https probe
+        // against a target that never answers it.
+        var verifying = TLSConfiguration.makeClientConfiguration()
+        verifying.shutdownTimeout = .zero
+        self.verifying = try? NIOSSLContext(configuration: verifying)
+        var insecure = verifying
+        insecure.certificateVerification = .none
+        self.insecure = try? NIOSSLContext(configuration: insecure)
     }
 
     public func probe(_ probe: Probe, backend: Backend, timeout: Duration, on eventLoop: any EventLoop) -> EventLoopFuture<ProbeOutcome> {

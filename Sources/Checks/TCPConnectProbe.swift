@@ -4,7 +4,7 @@ import NIOPosix
 /// `tcp`: up when the connection is accepted; closed at once (with an RST, see ``ProbeAttempt``).
 enum TCPConnectProbe {
     static func run(_ target: ProbeTarget, timeout: Duration, on eventLoop: any EventLoop) -> EventLoopFuture<ProbeOutcome> {
-        let attempt = ProbeAttempt(eventLoop: eventLoop, timeout: timeout)
+        let attempt = ProbeAttempt(eventLoop: eventLoop, timeout: timeout, armDeadline: false)
         do {
             let address = try target.socketAddress()
             ClientBootstrap(group: eventLoop)

@@ -4,7 +4,7 @@
 // or sends one fixed HTTP request and reads the status line (http). Prints figures, never fails.
 //
 //   swift run -c release checks-bench [--mode tcp|http] [--floor] [--backends N] [--seconds S]
-//                                     [--addresses A] [--threads T]
+//                                     [--addresses A] [--threads T] [--interval S]
 //
 // `--threads` is the number of event loops (default 1, for checker and floor alike: the figures
 // then compare one core's work; the daemon itself uses one loop per core).
@@ -34,6 +34,7 @@ var seconds = 20
 var addressCount = 100
 var port = 0
 var threads = 1
+var intervalSeconds = 1
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -45,8 +46,9 @@ while let argument = arguments.next() {
     case "--addresses": addressCount = arguments.next().flatMap { Int($0) } ?? addressCount
     case "--port": port = arguments.next().flatMap { Int($0) } ?? port
     case "--threads": threads = arguments.next().flatMap { Int($0) } ?? threads
+    case "--interval": intervalSeconds = arguments.next().flatMap { Int($0) } ?? intervalSeconds
     default:
-        print("usage: checks-bench [--mode tcp|http] [--floor] [--backends N] [--seconds S] [--addresses A] [--threads T]")
+        print("usage: checks-bench [--mode tcp|http] [--floor] [--backends N] [--seconds S] [--addresses A] [--threads T] [--interval S]")
         exit(2)
     }
 }
@@ -106,13 +108,17 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-func peakRSSMegabytes() -> Double {
+func peakRSSMegabytes() -> Double { statusMegabytes("VmHWM:") }
+
+func currentRSSMegabytes() -> Double { statusMegabytes("VmRSS:") }
+
+func statusMegabytes(_ field: String) -> Double {
     guard let file = fopen("/proc/self/status", "r") else { return -1 }
     defer { fclose(file) }
     var line = [CChar](repeating: 0, count: 256)
     while fgets(&line, 256, file) != nil {
         let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if text.hasPrefix("VmHWM:") {
+        if text.hasPrefix(field) {
             let kilobytes = text.split(separator: " ").compactMap { Double($0) }.first ?? -1
             return kilobytes / 1024
         }
@@ -147,7 +153,7 @@ struct CountingProber: Prober {
 }
 
 /// Starts the servers, runs the workload for `seconds` after a warm-up, prints the figures.
-func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addressCount: Int, threads: Int) throws {
+func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addressCount: Int, threads: Int, intervalSeconds: Int) throws {
     // MARK: - start the servers in a child process
 
     let serverPort = 20_000 + Int(getpid() % 20_000)
@@ -173,7 +179,7 @@ func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addre
     let counters = Counters()
     let loops = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     let probe: Probe = mode == "http" ? .http(HTTPProbe(path: "/health")) : .tcp(TCPProbe())
-    let interval = Duration.seconds(1)
+    let interval = Duration.seconds(intervalSeconds)
     let backends = (0..<backendCount).map { index in
         Backend(
             id: "b\(index)",
@@ -275,7 +281,7 @@ func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addre
     print(
         "\(label): \(backendCount) backends, \(Int(elapsed.rounded())) s: \(Int(rate.rounded())) probes/s (\(ok) up, \(failed) down), "
             + "CPU \(String(format: "%.2f", cpu)) s (\(String(format: "%.1f", cpu / elapsed * 100))% of a core, \(String(format: "%.0f", perProbe)) µs per probe), "
-            + "peak RSS \(String(format: "%.1f", peakRSSMegabytes())) MB"
+            + "peak RSS \(String(format: "%.1f", peakRSSMegabytes())) MB (\(String(format: "%.1f", currentRSSMegabytes())) MB at the end)"
     )
     if let error = counters.lastError.withLock({ $0 }) { print("  last failure: \(error)") }
     if let monitor {
@@ -285,5 +291,5 @@ func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addre
     }
 }
 
-try benchmark(mode: mode, floor: floor, backendCount: backendCount, seconds: seconds, addressCount: addressCount, threads: threads)
+try benchmark(mode: mode, floor: floor, backendCount: backendCount, seconds: seconds, addressCount: addressCount, threads: threads, intervalSeconds: intervalSeconds)
 exit(0)

@@ -204,9 +204,31 @@ func testTLSContext() throws -> NIOSSLContext {
     return try NIOSSLContext(configuration: config)
 }
 
-/// Open descriptors of this process.
-func openDescriptors() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+/// This process's open sockets (not listening) that have one of `ports` at either end, from
+/// /proc/net/{tcp,tcp6,udp,udp6} matched to /proc/self/fd by inode: the connections a probe
+/// soak made, whatever other tests running in parallel have open.
+func openSocketLines(touching ports: Set<UInt16>) -> [String] {
+    var inodes: [String: String] = [:]
+    for table in ["tcp", "tcp6", "udp", "udp6"] {
+        guard let text = try? String(contentsOfFile: "/proc/net/\(table)", encoding: .utf8) else { continue }
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            // Not listening (TCP state 0A) and connected (a bound, unconnected UDP server
+            // socket has remote port 0).
+            guard fields.count > 9, fields[3] != "0A", !fields[2].hasSuffix(":0000") else { continue }
+            let local = fields[1].split(separator: ":").last.flatMap { UInt16($0, radix: 16) }
+            let remote = fields[2].split(separator: ":").last.flatMap { UInt16($0, radix: 16) }
+            if let local, ports.contains(local) { inodes[String(fields[9])] = "\(table) \(line)" }
+            if let remote, ports.contains(remote) { inodes[String(fields[9])] = "\(table) \(line)" }
+        }
+    }
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.compactMap { fd in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+            target.hasPrefix("socket:[")
+        else { return nil }
+        return inodes[String(target.dropFirst(8).dropLast())]
+    }
 }
 
 /// True when this host can bind ::1 (some containers have no IPv6 loopback).

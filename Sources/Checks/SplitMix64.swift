@@ -1,0 +1,18 @@
+/// A small, fast pseudo-random generator (Steele, Lea and Flood's SplitMix64) for check jitter:
+/// spreading probes needs no cryptographic quality, and `SystemRandomNumberGenerator` costs a
+/// system call per number, once per probe at 10,000 probes a second.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
