@@ -102,8 +102,14 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                     if backend.fallback { info.fallback = backend.id } else { info.backends.append(key) }
                     if var entry = state.entries[key] {
                         if entry.sameCheck(as: backend) {
+                            let oldInterval = entry.backend.pulse.interval
                             entry.backend = backend
                             state.entries[key] = entry
+                            // A shorter interval should not wait out the old, longer one.
+                            if state.running, !backend.fallback, backend.pulse.interval < oldInterval {
+                                entry.nextCheck?.cancel()
+                                scheduleFirst(key, &state)
+                            }
                             continue
                         }
                         entry.cancelTimers()

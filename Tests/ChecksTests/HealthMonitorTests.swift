@@ -158,6 +158,19 @@ final class Counter: Sendable {
         monitor.stop()
     }
 
+    @Test func shorterIntervalTakesEffectAtOnce() async {
+        monitor.update(Self.config(interval: .seconds(600)))
+        monitor.start()
+        await loop.advanceTime(by: .seconds(5))
+        let before = prober.count("a")
+        #expect(status("a") == .up)
+        monitor.update(Self.config(interval: .seconds(2)))
+        await loop.advanceTime(by: .seconds(5))
+        #expect(prober.count("a") > before)
+        #expect(status("a") == .up)  // state kept
+        monitor.stop()
+    }
+
     @Test func changedProbeStartsOver() async {
         let config = Self.config()
         prober.set("a", up: false)
