@@ -69,6 +69,7 @@ public struct Reconciler: Sendable {
         let outcome = try plan(config, weight: weight)
         var failures = outcome.problems
         var applied = 0
+        var appliedByKind: [PlanStep.Kind: Int] = [:]
         if !outcome.plan.isEmpty {
             let result: IPVSBatchResult
             do {
@@ -82,6 +83,7 @@ public struct Reconciler: Sendable {
                     logger.error("change failed", metadata: ["change": "\(step.change)", "subject": "\(step.subject)", "error": "\(error)"])
                 } else {
                     applied += 1
+                    appliedByKind[step.kind, default: 0] += 1
                     logger.info("applied", metadata: ["kind": "\(step.kind.rawValue)", "change": "\(step.change)", "subject": "\(step.subject)"])
                 }
             }
@@ -98,6 +100,7 @@ public struct Reconciler: Sendable {
         return PassReport(
             planned: outcome.plan.steps,
             applied: applied,
+            appliedByKind: appliedByKind,
             failures: failures,
             draining: outcome.plan.draining,
             duration: ContinuousClock.now - started
@@ -156,6 +159,8 @@ public struct PlanOutcome: Sendable {
 public struct PassReport: Sendable {
     public var planned: [PlanStep]
     public var applied: Int
+    /// Changes made, by kind (create, update, delete, drain).
+    public var appliedByKind: [PlanStep.Kind: Int] = [:]
     public var failures: [ReconcileProblem]
     public var draining: Int
     public var duration: Duration

@@ -54,7 +54,7 @@ public struct StateStore: Sendable {
         }
     }
 
-    private func writeAtomically(_ data: Data, to path: String) throws {
+    func writeAtomically(_ data: Data, to path: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -9,6 +9,18 @@ extension Config {
     /// - Throws: ``Diagnostics`` with every problem found, sorted by position; nothing is returned
     ///   for a file with any error, so an invalid file can never be applied, not even in part.
     public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> Config {
+        try ValidatedFile.parse(bytes: bytes, file: file, interface: interface).config
+    }
+
+    /// Reads and parses the file at `path`; see ``parse(bytes:file:interface:)``.
+    public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> Config {
+        try ValidatedFile.load(path: path, interface: interface).config
+    }
+}
+
+extension ValidatedFile {
+    /// Parses, decodes and validates a whole file; see ``Config/parse(bytes:file:interface:)``.
+    public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
         let root: Node?
         do {
             root = try YAMLParser.parse(bytes)
@@ -27,14 +39,14 @@ extension Config {
             config = resolver.resolve(written)
             items += resolver.diagnostics
         }
-        guard items.isEmpty, let config else {
+        guard items.isEmpty, let config, let written else {
             throw Diagnostics(deduplicated(items).map { $0.inFile(file) })
         }
-        return config
+        return ValidatedFile(path: file, written: written, config: config, interface: interface)
     }
 
-    /// Reads and parses the file at `path`; see ``parse(bytes:file:interface:)``.
-    public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> Config {
+    /// Reads and parses the file at `path`.
+    public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path)

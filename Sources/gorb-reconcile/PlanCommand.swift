@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let logger = LogSetup.bootstrap(kernel)
-        let spec = try KernelSession.loadConfig(config)
+        let spec = try KernelSession.loadConfig(config, kernel: kernel)
         let outcome = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
             try reconciler.plan(spec)
         }
@@ -61,7 +61,7 @@ struct Apply: ParsableCommand {
 
     func run() throws {
         let logger = LogSetup.bootstrap(kernel)
-        let spec = try KernelSession.loadConfig(config)
+        let spec = try KernelSession.loadConfig(config, kernel: kernel)
         let report = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
             try reconciler.apply(spec)
         }
@@ -76,13 +76,32 @@ struct Apply: ParsableCommand {
 
 /// Opening the kernel and loading the file, shared by the commands that need both.
 enum KernelSession {
-    static func loadConfig(_ options: ConfigOptions) throws -> Config {
+    static func loadFile(_ options: ConfigOptions) throws -> ValidatedFile {
         switch ConfigReader.read(options) {
-        case .success(let config): return config
+        case .success(let file): return file
         case .failure(let diagnostics):
             ConfigReader.printErrors(diagnostics, file: options.path)
             throw ExitCode(1)
         }
+    }
+
+    /// The file with the REST API's saved overrides on top, as the daemon would apply it: a
+    /// one-shot `apply` beside a daemon must not undo an operator's `drain web-3`.
+    static func loadConfig(_ options: ConfigOptions, kernel: KernelOptions) throws -> Config {
+        let file = try loadFile(options)
+        let overlay: Overlay
+        do {
+            overlay = try StateStore(directory: kernel.stateDirectory).loadOverlay()
+        } catch {
+            print("error: \(error)", to: &standardErrorStream)
+            throw ExitCode(1)
+        }
+        let (config, problems) = file.applying(overlay)
+        if !overlay.isEmpty {
+            print("note: \(overlay.overrides.count) REST API override(s) from \(kernel.stateDirectory) apply on top of \(options.path)", to: &standardErrorStream)
+        }
+        for problem in problems { print("warning: override not in force: \(problem)", to: &standardErrorStream) }
+        return config
     }
 
     static func withReconciler<T>(_ options: KernelOptions, logger: Logger, _ body: (Reconciler) throws -> T) throws -> T {

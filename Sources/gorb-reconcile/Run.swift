@@ -1,5 +1,8 @@
+import API
 import ArgumentParser
 import Checks
+import Foundation
+import Hummingbird
 import Logging
 import NIOPosix
 import Netlink
@@ -27,8 +30,17 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customShort("f"), help: "Flush the whole IPVS table at start, owned or not (GORB's -f).")
     var flush = false
 
-    @Option(name: .customShort("l"), help: ArgumentHelp("REST API listen address (GORB's -l).", valueName: "address"))
+    @Option(name: .customShort("l"), help: ArgumentHelp("REST API listen address: host:port, :port (every interface, as GORB), [v6]:port, or 'none' (GORB's -l).", valueName: "address"))
     var listen: String = "127.0.0.1:4672"
+
+    @Option(name: .customLong("api-token-file"), help: ArgumentHelp("A file holding the bearer token the REST API requires (see --api-auth).", valueName: "file"))
+    var apiTokenFile: String?
+
+    @Option(name: .customLong("api-auth"), help: "What needs the token: 'mutating' (PUT, PATCH, DELETE, POST) or 'all' (every request but GET /healthz).")
+    var apiAuth: APIAuthScope = .mutating
+
+    @Flag(name: .customLong("fake-kernel"), help: "Use an in-memory IPVS table instead of the kernel: for trying the API, tests and benchmarks on hosts without IPVS.")
+    var fakeKernel = false
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Consul URL for service registration (GORB's -c).", valueName: "url"))
     var consul: String?
@@ -43,23 +55,55 @@ struct Run: AsyncParsableCommand {
         if let resync, DurationText.parse(resync) == nil {
             throw ValidationError("--resync takes a duration like 10s or 1m, found '\(resync)'")
         }
+        if listen != "none", ListenAddress.parse(listen) == nil {
+            throw ValidationError("-l takes host:port, :port, [ipv6]:port or 'none', found '\(listen)'")
+        }
+    }
+
+    /// The token from --api-token-file; the daemon refuses to start with an unreadable or empty one
+    /// rather than serve an API it was told to protect.
+    func readToken(logger: Logger) throws -> String? {
+        guard let apiTokenFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: apiTokenFile),
+              let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !token.isEmpty
+        else {
+            logger.critical("cannot read a token from --api-token-file", metadata: ["file": "\(apiTokenFile)"])
+            throw ExitCode(1)
+        }
+        return token
     }
 
     func run() async throws {
         let logger = LogSetup.bootstrap(kernel)
-        let initial = try KernelSession.loadConfig(config)
+        let initial = try KernelSession.loadFile(config)
         if consul != nil { logger.warning("Consul registration (-c) is not built yet; ignoring it") }
-        logger.info("the REST API is not built yet; -l is not served", metadata: ["listen": "\(listen)"])
-
-        let ipvs: KernelIPVS
+        let token = try readToken(logger: logger)
+        let store = StateStore(directory: kernel.stateDirectory)
+        let overlay: Overlay
         do {
-            ipvs = try KernelIPVS(logger: logger)
+            overlay = try store.loadOverlay()
         } catch {
-            logger.critical("cannot reach IPVS", metadata: ["error": "\(error)"])
+            logger.critical("cannot read the REST API overrides", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        defer { ipvs.close() }
-        let reconciler = Reconciler(ipvs: ipvs, store: StateStore(directory: kernel.stateDirectory), logger: logger)
+
+        let ipvs: any IPVS
+        var kernelIPVS: KernelIPVS?
+        if fakeKernel {
+            ipvs = FakeIPVS()
+            logger.warning("--fake-kernel: changes go to an in-memory table, not the kernel")
+        } else {
+            do {
+                kernelIPVS = try KernelIPVS(logger: logger)
+                ipvs = kernelIPVS!
+            } catch {
+                logger.critical("cannot reach IPVS", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+        }
+        defer { kernelIPVS?.close() }
+        let reconciler = Reconciler(ipvs: ipvs, store: store, logger: logger)
         if flush {
             do {
                 try reconciler.flushAll()
@@ -78,9 +122,10 @@ struct Run: AsyncParsableCommand {
         let controller = Controller(
             reconciler: reconciler,
             initial: initial,
-            loadConfig: { () throws(Diagnostics) -> Config in
+            overlay: overlay,
+            loadFile: { () throws(Diagnostics) -> ValidatedFile in
                 switch ConfigReader.read(options) {
-                case .success(let config): return config
+                case .success(let file): return file
                 case .failure(let diagnostics): throw diagnostics
                 }
             },
@@ -90,18 +135,26 @@ struct Run: AsyncParsableCommand {
             logger: logger
         )
         monitor.onChange { await controller.trigger(.change) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: monitor),
+            .init(service: ControllerService(controller: controller)),
+            .init(service: ReloadOnHangup(controller: controller, logger: logger)),
+        ]
+        if let address = ListenAddress.parse(listen) {
+            let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
+            let listen = self.listen
+            services.append(.init(service: api.application(address: address, onServerRunning: { port in
+                logger.notice("REST API listening", metadata: ["address": "\(listen)", "port": "\(port.map(String.init) ?? "?")", "auth": "\(token == nil ? "none" : apiAuth.rawValue)"])
+            })))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: monitor),
-                    .init(service: ControllerService(controller: controller)),
-                    .init(service: ReloadOnHangup(controller: controller, logger: logger)),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-        logger.notice("started", metadata: ["config": "\(config.path)", "services": "\(initial.services.count)"])
+        logger.notice("started", metadata: ["config": "\(config.path)", "services": "\(initial.config.services.count)", "overrides": "\(overlay.overrides.count)"])
         try await group.run()
         if cleanupOnExit {
             do {

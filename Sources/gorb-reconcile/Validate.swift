@@ -21,8 +21,8 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         switch ConfigReader.read(config) {
-        case .success(let spec):
-            print("ok: \(spec.services.count) services, \(spec.backendCount) backends")
+        case .success(let file):
+            print("ok: \(file.config.services.count) services, \(file.config.backendCount) backends")
         case .failure(let diagnostics):
             ConfigReader.printErrors(diagnostics, file: config.path)
             throw ExitCode(1)
@@ -32,12 +32,12 @@ struct Validate: ParsableCommand {
 
 /// Loads the file named by the options, standard input included.
 enum ConfigReader {
-    static func read(_ options: ConfigOptions) -> Result<Config, Diagnostics> {
+    static func read(_ options: ConfigOptions) -> Result<ValidatedFile, Diagnostics> {
         do {
             if options.path == "-" {
-                return .success(try Config.parse(bytes: readStandardInput(), file: "<stdin>", interface: options.interface))
+                return .success(try ValidatedFile.parse(bytes: readStandardInput(), file: "<stdin>", interface: options.interface))
             }
-            return .success(try Config.load(path: options.path, interface: options.interface))
+            return .success(try ValidatedFile.load(path: options.path, interface: options.interface))
         } catch {
             return .failure(error)
         }

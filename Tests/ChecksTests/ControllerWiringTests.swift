@@ -39,11 +39,11 @@ import YAMLBridge
             store: StateStore(directory: NSTemporaryDirectory() + "gorb-checks-\(UUID().uuidString)"),
             logger: logger
         )
-        let initial = try Config.parse(bytes: Array(Self.yaml.utf8), file: "gorb.yaml")
+        let initial = try ValidatedFile.parse(bytes: Array(Self.yaml.utf8), file: "gorb.yaml")
         let controller = Controller(
             reconciler: reconciler,
             initial: initial,
-            loadConfig: { () throws(Diagnostics) -> Config in initial },
+            loadFile: { () throws(Diagnostics) -> ValidatedFile in initial },
             weights: { service, backend in monitor.weight(service: service, backend: backend) },
             onConfig: { config in monitor.update(config) },
             logger: logger

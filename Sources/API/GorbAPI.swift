@@ -1,0 +1,64 @@
+public import Checks
+public import Hummingbird
+public import Logging
+public import Reconciler
+
+/// The REST API: GORB's endpoints (same paths, field names, shapes and status codes, without its
+/// bugs) as an overlay on the file, plus what operating a reconciler needs: status, plan, reload,
+/// overrides, metrics, health and the OpenAPI document.
+///
+/// Every change goes through ``Controller``: validated by the file's rules, saved to the state
+/// directory, then applied by a reconcile pass, which the request waits for (as GORB's requests
+/// waited for their netlink call), so `200` means "in the kernel".
+public struct GorbAPI: Sendable {
+    let controller: Controller
+    let health: HealthMonitor?
+    let auth: APIAuth
+    let logger: Logger
+    /// How long a change waits for the pass that applies it before answering anyway.
+    let applyTimeout: Duration
+
+    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
+        self.controller = controller
+        self.health = health
+        self.auth = auth
+        self.applyTimeout = applyTimeout
+        self.logger = logger
+    }
+
+    /// The router with every route; also what the tests drive.
+    public func router() -> Router<BasicRequestContext> {
+        build().router
+    }
+
+    /// Every method and path the router serves, as registered (the OpenAPI contract test
+    /// compares the document with this).
+    public func routes() -> [APIRoute] {
+        build().routes
+    }
+
+    private func build() -> RouteTable {
+        let router = Router()
+        var table = RouteTable(router: router)
+        router.add(middleware: ErrorShapeMiddleware(allowed: table.box.methods(matching:)))
+        router.add(middleware: AuthMiddleware(auth: auth))
+        addServiceRoutes(&table)
+        addOverrideRoutes(&table)
+        addOperationRoutes(&table)
+        return table
+    }
+
+    /// The HTTP server, for the daemon's service group.
+    public func application(
+        address: BindAddress,
+        onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: address, serverName: "gorb-reconcile"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+            logger: logger
+        )
+    }
+}

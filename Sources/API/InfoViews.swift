@@ -1,0 +1,207 @@
+import Checks
+import Spec
+
+/// `GET /service/{id}`: GORB's ServiceInfo, `{"options": …, "health": …, "backends": [ids]}`,
+/// with the options as resolved (defaults filled in, as GORB showed them) and `backends` always a
+/// list (GORB sent `null` for none).
+struct ServiceInfo: Encodable {
+    var options: ServiceView
+    /// The mean health of the backends (fallbacks not counted); 1 with none, as in GORB.
+    var health: Double
+    var backends: [String]
+    /// Healthy backends, the quorum, and whether the service has it.
+    var quorum: QuorumView
+}
+
+struct QuorumView: Encodable {
+    var required: Int
+    var healthy: Int
+    var met: Bool
+}
+
+/// A resolved service in the file's vocabulary.
+struct ServiceView: Encodable {
+    /// The VIP; `""` when it is taken from an interface (GORB's way), see `interface`.
+    var host: String
+    var interface: String?
+    var port: UInt16
+    var `protocol`: String
+    var fwmark: UInt32?
+    var family: String
+    var method: String
+    /// `false`, or the persistence timeout in seconds.
+    var persistent: PersistentView
+    var netmask: Int?
+    var persistenceEngine: String?
+    var onePacket: Bool
+    var flags: [String]
+    var quorum: Int
+
+    enum CodingKeys: String, CodingKey {
+        case host, interface, port, `protocol`, fwmark, family, method, persistent, netmask
+        case persistenceEngine = "persistence-engine"
+        case onePacket = "one-packet"
+        case flags, quorum
+    }
+
+    init(_ service: Service) {
+        switch service.endpoint {
+        case .address(let host, let port, let proto):
+            switch host {
+            case .ip(let address): self.host = "\(address)"
+            case .interface(let name): self.host = ""; self.interface = name
+            }
+            self.port = port
+            self.protocol = proto.rawValue
+            self.family = service.endpoint.family.map { $0 == .ipv6 ? "ipv6" : "ipv4" } ?? "ipv4"
+        case .fwmark(let mark, let family):
+            self.host = ""
+            self.port = 0
+            self.protocol = "fwmark"
+            self.fwmark = mark
+            self.family = family == .ipv6 ? "ipv6" : "ipv4"
+        }
+        method = service.scheduler.rawValue
+        persistent = service.persistence.map { .timeout($0.timeout) } ?? .off
+        netmask = service.persistence?.prefixLength
+        persistenceEngine = service.persistence?.engine
+        onePacket = service.onePacket
+        flags = service.flags.map(\.rawValue)
+        quorum = service.quorum
+    }
+}
+
+/// GORB's `persistent` was a boolean; ours also carries the timeout: `false` or seconds.
+enum PersistentView: Encodable {
+    case off
+    case timeout(UInt32)
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .off: try container.encode(false)
+        case .timeout(let seconds): try container.encode(seconds)
+        }
+    }
+}
+
+/// `GET /service/{id}/{backend}`: GORB's BackendInfo, `{"options": …, "metrics": {…}}`.
+struct BackendInfo: Encodable {
+    var options: BackendView
+    var metrics: BackendMetrics
+}
+
+/// A resolved backend. `weight` is the weight in force now (health and ramp applied), as GORB
+/// showed it; `configured-weight` is the file's (or the override's).
+struct BackendView: Encodable {
+    var host: String
+    var port: UInt16
+    var weight: Int32
+    var configuredWeight: Int32
+    var method: String
+    var drain: String
+    var fallback: Bool
+    var thresholds: ThresholdView?
+    var pulse: PulseView
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, weight
+        case configuredWeight = "configured-weight"
+        case method, drain, fallback, thresholds, pulse
+    }
+
+    init(_ backend: Backend, weight: Int32) {
+        host = "\(backend.address)"
+        port = backend.port
+        self.weight = weight
+        configuredWeight = backend.weight
+        method = backend.forwarding.method.rawValue
+        drain = DurationText.format(backend.drain)
+        fallback = backend.fallback
+        if backend.upperThreshold != 0 || backend.lowerThreshold != 0 {
+            thresholds = ThresholdView(upper: backend.upperThreshold, lower: backend.lowerThreshold)
+        }
+        pulse = PulseView(backend.pulse)
+    }
+}
+
+struct ThresholdView: Encodable {
+    var upper: UInt32
+    var lower: UInt32
+}
+
+struct PulseView: Encodable {
+    var type: String
+    var interval: String
+    var timeout: String
+    var rise: Int
+    var fall: Int
+    var ramp: String
+    var inhibit: Bool
+
+    init(_ pulse: Pulse) {
+        type = pulse.type.rawValue
+        interval = DurationText.format(pulse.interval)
+        timeout = DurationText.format(pulse.timeout)
+        rise = pulse.rise
+        fall = pulse.fall
+        ramp = DurationText.format(pulse.ramp)
+        inhibit = pulse.inhibit
+    }
+}
+
+/// GORB's backend metrics, fixed: `uptime` is nanoseconds as its Go type (time.Duration) says
+/// (GORB put seconds there), and a backend not checked yet is healthy (GORB said 0).
+struct BackendMetrics: Encodable {
+    /// GORB's codes: 0 up, 1 down, 2 removed.
+    var status: Int
+    /// The share of recent checks that passed, 0 to 1.
+    var health: Double
+    /// Time up in nanoseconds (GORB's field).
+    var uptime: Int64
+    /// The same in seconds.
+    var uptimeSeconds: Double
+    /// `unknown`, `up`, `down` or `draining`.
+    var state: String
+    var checks: Int
+    var lastError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, health, uptime
+        case uptimeSeconds = "uptime-seconds"
+        case state, checks
+        case lastError = "last-error"
+    }
+
+    init(_ health: BackendHealth?) {
+        guard let health else {
+            self.init(status: 0, health: 1, uptime: 0, uptimeSeconds: 0, state: HealthStatus.unknown.rawValue, checks: 0, lastError: nil)
+            return
+        }
+        self.init(
+            status: health.status == .down ? 1 : 0,
+            health: health.checkedHealth,
+            uptime: Int64((health.uptime * 1e9).rounded()),
+            uptimeSeconds: health.uptime,
+            state: health.status.rawValue,
+            checks: health.checks,
+            lastError: health.lastError
+        )
+    }
+
+    init(status: Int, health: Double, uptime: Int64, uptimeSeconds: Double, state: String, checks: Int, lastError: String?) {
+        self.status = status
+        self.health = health
+        self.uptime = uptime
+        self.uptimeSeconds = uptimeSeconds
+        self.state = state
+        self.checks = checks
+        self.lastError = lastError
+    }
+}
+
+extension BackendHealth {
+    /// The share of recent checks that passed; 1 before the first check (GORB said 0, so a new
+    /// backend looked dead until checked), and 1 for a backend without a check.
+    var checkedHealth: Double { checks == 0 ? 1 : health }
+}

@@ -1,0 +1,159 @@
+import Checks
+import Netlink
+import Reconciler
+import Spec
+
+/// `GET /metrics` in the Prometheus text format: GORB's metric names and labels, plus the
+/// reconciler's own and the kernel's counters.
+///
+/// Everything is computed afresh on each scrape from the state in force, so the series of a
+/// deleted service or backend disappear with it (GORB kept exporting them forever).
+enum MetricsText {
+    static func render(_ api: GorbAPI) async -> String {
+        let config = await api.controller.currentConfig
+        let status = await api.controller.status
+        let overrides = await api.controller.overlay.overrides.count
+        let observed = try? await api.controller.observe()
+        var out = Exposition()
+
+        // GORB's service and backend gauges.
+        out.family("gorb_service_health", "gauge", "Mean health of the service's backends (0 to 1; 1 with none).")
+        out.family("gorb_service_backends", "gauge", "Number of backends of the service.")
+        var backendHealth: [(Labels, Double)] = []
+        var backendStatus: [(Labels, Double)] = []
+        var backendWeight: [(Labels, Double)] = []
+        var backendUptime: [(Labels, Double)] = []
+        for service in config.services {
+            let info = api.serviceInfo(service)
+            let labels = serviceLabels(service)
+            out.sample("gorb_service_health", labels, info.health)
+            out.sample("gorb_service_backends", labels, Double(service.backends.count))
+            for backend in service.backends {
+                let backendLabels: Labels = [("service_name", service.id), ("name", backend.id), ("host", "\(backend.address)"), ("port", "\(backend.port)")]
+                let backendInfo = api.backendInfo(service, backend)
+                backendHealth.append((backendLabels, backendInfo.metrics.health))
+                backendStatus.append((backendLabels, Double(backendInfo.metrics.status)))
+                backendWeight.append((backendLabels, Double(backendInfo.options.weight)))
+                backendUptime.append((backendLabels, backendInfo.metrics.uptimeSeconds))
+            }
+        }
+        out.gauge("gorb_service_backend_health", "Share of the backend's recent checks that passed (0 to 1).", backendHealth)
+        out.gauge("gorb_service_backend_status", "Backend status: 0 up, 1 down.", backendStatus)
+        out.gauge("gorb_service_backend_weight", "The weight in force in the kernel (health and ramp applied).", backendWeight)
+        out.gauge("gorb_service_backend_uptime_seconds", "Seconds since the backend last came up.", backendUptime)
+
+        // The reconciler.
+        out.counter("gorb_reconcile_passes_total", "Reconcile passes run.", Double(status.passes))
+        out.counter("gorb_reconcile_pass_errors_total", "Passes that could not read the kernel or the state.", Double(status.failedPasses))
+        out.family("gorb_reconcile_changes_total", "counter", "Kernel changes applied, by kind.")
+        for kind in ["create", "update", "delete", "drain"] {
+            let count = status.changesByKind.first { $0.key.rawValue == kind }?.value ?? 0
+            out.sample("gorb_reconcile_changes_total", [("kind", kind)], Double(count))
+        }
+        out.family("gorb_reconcile_pass_duration_seconds", "summary", "Time spent in reconcile passes.")
+        out.sample("gorb_reconcile_pass_duration_seconds_sum", [], status.passSeconds)
+        out.sample("gorb_reconcile_pass_duration_seconds_count", [], Double(status.passes - status.failedPasses))
+        out.counter("gorb_reconcile_drift_repairs_total", "Changes made to undo changes made to the kernel by hand.", Double(status.driftRepaired))
+        out.counter("gorb_reconcile_reloads_total", "Config reloads (SIGHUP, POST /reload).", Double(status.reloads))
+        out.counter("gorb_reconcile_reload_failures_total", "Reloads refused because the file was invalid.", Double(status.reloadFailures))
+        out.gauge("gorb_reconcile_config_valid", "1 when the last reload succeeded, 0 when the last good file is in force instead.", [([], status.lastReloadSucceeded ? 1 : 0)])
+        out.gauge("gorb_reconcile_last_pass_failures", "Changes the kernel refused in the last pass.", [([], Double(status.lastPass?.failures.count ?? 0))])
+        out.gauge("gorb_reconcile_overrides", "REST API overrides kept.", [([], Double(overrides))])
+        out.gauge("gorb_reconcile_overrides_not_in_force", "Overrides kept but not applied (their object left the file).", [([], Double(status.overlayProblems.count))])
+
+        // The kernel's counters.
+        if let observed {
+            var serviceStats: [(Labels, IPVSStats)] = []
+            var backendStats: [(Labels, IPVSDestination)] = []
+            for service in config.services {
+                if let held = observed.services[service.id] { serviceStats.append((serviceLabels(service), held.stats)) }
+                for backend in service.backends {
+                    guard let destination = observed.backends[service.id]?[backend.id] else { continue }
+                    backendStats.append(([("service_name", service.id), ("name", backend.id), ("host", "\(backend.address)"), ("port", "\(backend.port)")], destination))
+                }
+            }
+            out.stats(prefix: "gorb_ipvs_service", what: "service", serviceStats)
+            out.stats(prefix: "gorb_ipvs_backend", what: "backend", backendStats.map { ($0.0, $0.1.stats) })
+            out.gauge("gorb_ipvs_backend_active_connections", "Active connections (the kernel's ActiveConn).", backendStats.map { ($0.0, Double($0.1.activeConnections)) })
+            out.gauge("gorb_ipvs_backend_inactive_connections", "Inactive connections (the kernel's InActConn).", backendStats.map { ($0.0, Double($0.1.inactiveConnections)) })
+        }
+        out.gauge("gorb_ipvs_up", "1 when the kernel's IPVS table could be read for this scrape.", [([], observed == nil ? 0 : 1)])
+        return out.text
+    }
+
+    static func serviceLabels(_ service: Service) -> Labels {
+        switch service.endpoint {
+        case .address(let host, let port, let proto):
+            let hostText: String
+            switch host {
+            case .ip(let address): hostText = "\(address)"
+            case .interface: hostText = ""
+            }
+            return [("name", service.id), ("host", hostText), ("port", "\(port)"), ("protocol", proto.rawValue)]
+        case .fwmark(let mark, _):
+            return [("name", service.id), ("host", ""), ("port", "0"), ("protocol", "fwmark:\(mark)")]
+        }
+    }
+
+    typealias Labels = [(String, String)]
+}
+
+/// Builds the text, one family at a time.
+struct Exposition {
+    private(set) var text = ""
+
+    mutating func family(_ name: String, _ type: String, _ help: String) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    mutating func sample(_ name: String, _ labels: MetricsText.Labels, _ value: Double) {
+        text += name
+        if !labels.isEmpty {
+            text += "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+        }
+        text += " \(Self.format(value))\n"
+    }
+
+    mutating func gauge(_ name: String, _ help: String, _ samples: [(MetricsText.Labels, Double)]) {
+        family(name, "gauge", help)
+        for (labels, value) in samples { sample(name, labels, value) }
+    }
+
+    mutating func counter(_ name: String, _ help: String, _ value: Double) {
+        family(name, "counter", help)
+        sample(name, [], value)
+    }
+
+    mutating func stats(prefix: String, what: String, _ samples: [(MetricsText.Labels, IPVSStats)]) {
+        let counters: [(String, String, KeyPath<IPVSStats, UInt64>)] = [
+            ("connections_total", "Connections scheduled to the \(what).", \.connections),
+            ("in_packets_total", "Packets from clients through the \(what).", \.inPackets),
+            ("out_packets_total", "Packets to clients through the \(what).", \.outPackets),
+            ("in_bytes_total", "Bytes from clients through the \(what).", \.inBytes),
+            ("out_bytes_total", "Bytes to clients through the \(what).", \.outBytes),
+        ]
+        for (suffix, help, path) in counters {
+            family("\(prefix)_\(suffix)", "counter", help)
+            for (labels, stats) in samples { sample("\(prefix)_\(suffix)", labels, Double(stats[keyPath: path])) }
+        }
+    }
+
+    static func escape(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}

@@ -1,0 +1,69 @@
+public import YAMLBridge
+
+/// A file that parsed and validated, kept both as written and as resolved: the REST API's overlay
+/// applies to what was written (so an added backend inherits `defaults` like one in the file),
+/// and the result is validated by the same rules as the file.
+public struct ValidatedFile: Sendable {
+    /// The path it was read from (or the name given to diagnostics).
+    public var path: String
+    public var written: ConfigFile
+    /// The file alone, resolved.
+    public var config: Config
+    /// `-i`, which wins over `settings.interface`.
+    public var interface: String?
+
+    public init(path: String, written: ConfigFile, config: Config, interface: String? = nil) {
+        self.path = path
+        self.written = written
+        self.config = config
+        self.interface = interface
+    }
+
+    /// The file with the whole overlay applied, or every problem that makes it invalid. The REST
+    /// API checks a change with this before accepting it, so a change is taken whole or not at
+    /// all, and its errors name the JSON path (`services.web.backends.b1.weight: …`).
+    public func resolve(_ overlay: Overlay) throws(Diagnostics) -> Config {
+        if overlay.isEmpty { return config }
+        var resolver = Resolver(interfaceOverride: interface)
+        let resolved = resolver.resolve(overlay.applied(to: written).file)
+        guard resolver.diagnostics.isEmpty else { throw Diagnostics(resolver.diagnostics) }
+        return resolved
+    }
+
+    /// The desired state: the file with every override that still applies. An override whose
+    /// object left the file, or that would make a reloaded file invalid (two services on one VIP),
+    /// is left out and reported, never silently dropped: it stays in the overlay, so it applies
+    /// again if the file changes back.
+    public func applying(_ overlay: Overlay) -> (config: Config, problems: [OverlayProblem]) {
+        if overlay.isEmpty { return (config, []) }
+        let (merged, problems) = overlay.applied(to: written)
+        var resolver = Resolver(interfaceOverride: interface)
+        let resolved = resolver.resolve(merged)
+        if resolver.diagnostics.isEmpty { return (resolved, problems) }
+        // Some override clashes with the file: find which, one at a time, in order.
+        var accepted: [Override] = []
+        var rejected: [OverlayProblem] = []
+        for override in overlay.overrides {
+            let trial = Overlay(accepted + [override])
+            let (trialFile, trialProblems) = trial.applied(to: written)
+            if let problem = trialProblems.first(where: { $0.override == override }) {
+                rejected.append(problem)
+                continue
+            }
+            var check = Resolver(interfaceOverride: interface)
+            _ = check.resolve(trialFile)
+            if let first = check.diagnostics.first {
+                let more = check.diagnostics.count > 1 ? " (and \(check.diagnostics.count - 1) more)" : ""
+                rejected.append(OverlayProblem(override: override, message: "it no longer fits the file: \(first.description)\(more)"))
+                continue
+            }
+            accepted.append(override)
+        }
+        var final = Resolver(interfaceOverride: interface)
+        let config = final.resolve(Overlay(accepted).applied(to: written).file)
+        // The file alone is valid and every accepted override was checked, so this holds; keep
+        // the file's config rather than apply something unchecked if it ever did not.
+        guard final.diagnostics.isEmpty else { return (self.config, overlay.overrides.map { OverlayProblem(override: $0, message: "not applied") }) }
+        return (config, rejected)
+    }
+}
