@@ -232,15 +232,21 @@ public actor Controller {
             // It deleted what an earlier override added: dropping that one was the whole change.
             candidate.discard(override)
         }
+        // Checked with the overrides in force: one kept but not applied (it clashes with a
+        // reloaded file) must not block every later change.
+        let notInForce = status.overlayProblems.map(\.override)
+        let resolved: Config
         do {
-            _ = try file.resolve(candidate)
+            resolved = try file.resolve(notInForce.isEmpty ? candidate : Overlay(candidate.overrides.filter { !notInForce.contains($0) }))
         } catch {
             throw OverlayError(.invalid, error.items.map { item in
                 let path = item.pathDescription
                 return path.isEmpty ? item.message : "\(path): \(item.message)"
             })
         }
-        try commit(candidate)
+        // With nothing kept aside, the config just checked is the one in force: no second
+        // resolution of the whole file per request.
+        try commit(candidate, resolved: notInForce.isEmpty ? resolved : nil)
         logger.notice("override", metadata: ["change": "\(override.summary)", "expires": "\(override.expires.map { "\(WallTime(seconds: $0))" } ?? "never")"])
         return status.passes + 1
     }
@@ -273,14 +279,21 @@ public actor Controller {
         }
     }
 
-    private func commit(_ candidate: Overlay) throws(OverlayError) {
+    private func commit(_ candidate: Overlay, resolved: Config? = nil) throws(OverlayError) {
         do {
             try reconciler.store.saveOverlay(candidate)
         } catch {
             throw OverlayError(.storage, [error.description])
         }
         overlay = candidate
-        settle()
+        if let resolved {
+            if resolved != config {
+                config = resolved
+                onConfig(config)
+            }
+        } else {
+            settle()
+        }
         trigger(.change)
     }
 

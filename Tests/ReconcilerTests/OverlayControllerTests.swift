@@ -96,6 +96,24 @@ import YAMLBridge
         #expect(try weights(ipvs) == ["10.0.0.1": 3])
     }
 
+    @Test func overrideKeptAsideDoesNotBlockLaterChanges() async throws {
+        let file = FileBox(Self.one)
+        let ipvs = FakeIPVS()
+        let controller = try controller(file, ipvs, state: Self.temporaryDirectory())
+        _ = try await controller.change { _ throws(OverlayError) in
+            Override(service: "api", action: .put, serviceOptions: ServiceOptions(host: "192.0.2.20", port: 80), created: 0)
+        }
+        // The file takes the API service's VIP: the override is kept aside, reported.
+        file.set(Self.one + "  other: {host: 192.0.2.20, port: 80}\n")
+        #expect(await controller.reload())
+        #expect(await controller.status.overlayProblems.map(\.override.service) == ["api"])
+        // Another change is judged on its own, not refused for the clash.
+        #expect(try await controller.change(Self.weight(4)) != nil)
+        #expect(await controller.runPass())
+        #expect(try weights(ipvs) == ["10.0.0.1": 4])
+        #expect(await controller.overlay.overrides.count == 2)
+    }
+
     @Test func invalidChangeIsRefusedWhole() async throws {
         let state = Self.temporaryDirectory()
         let controller = try controller(FileBox(Self.one), FakeIPVS(), state: state)
