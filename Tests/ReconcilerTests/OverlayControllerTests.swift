@@ -131,7 +131,7 @@ import YAMLBridge
     @Test func unsavableChangeIsRefusedAndNothingChanges() async throws {
         // The state "directory" is a file: the overlay cannot be written.
         let state = Self.temporaryDirectory()
-        FileManager.default.createFile(atPath: state, contents: Data())
+        #expect(FileManager.default.createFile(atPath: state, contents: Data()))
         let ipvs = FakeIPVS()
         let controller = try controller(FileBox(Self.one), ipvs, state: state)
         do {
