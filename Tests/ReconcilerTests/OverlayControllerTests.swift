@@ -65,13 +65,15 @@ import YAMLBridge
         let controller = try controller(file, ipvs, state: Self.temporaryDirectory())
         let loop = Task { await controller.run() }
         defer { loop.cancel() }
-        let expires = WallTime.current().seconds + 0.5
+        // Long enough that the pass applying the override runs before it expires even on a loaded
+        // machine (the expectation right after the pass would otherwise see the file's value).
+        let expires = WallTime.current().seconds + 3
         let ticket = try #require(try await controller.change(Self.weight(0, expires: expires)))
         _ = await controller.waitForPass(ticket)
         #expect(try weights(ipvs) == ["10.0.0.1": 0])
         // No trigger: the loop wakes for the expiry by itself.
         var restored = false
-        for _ in 0..<300 where !restored {
+        for _ in 0..<1000 where !restored {
             try await Task.sleep(for: .milliseconds(10))
             restored = try weights(ipvs) == ["10.0.0.1": 100]
         }
