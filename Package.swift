@@ -40,6 +40,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SeededRandom",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Spec",
             dependencies: ["YAMLBridge"],
             swiftSettings: strictSettings
@@ -111,6 +115,7 @@ let package = Package(
             name: "Checks",
             dependencies: [
                 "Spec",
+                "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -184,6 +189,7 @@ let package = Package(
             name: "NetlinkTests",
             dependencies: [
                 "Netlink",
+                "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
@@ -196,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "YAMLBridgeTests",
-            dependencies: ["YAMLBridge"],
+            dependencies: ["YAMLBridge", "SeededRandom"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ public import Logging
 public import NIOCore
 public import ServiceLifecycle
 public import Spec
+import SeededRandom
 import Synchronization
 
 /// Runs every backend's health check and turns the results into kernel weights.
