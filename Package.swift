@@ -40,12 +40,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "IPText",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SeededRandom",
             swiftSettings: strictSettings
         ),
         .target(
             name: "Spec",
-            dependencies: ["YAMLBridge"],
+            dependencies: ["YAMLBridge", "IPText"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -84,6 +88,7 @@ let package = Package(
             name: "Netlink",
             dependencies: [
                 "CNetlink",
+                "IPText",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -203,6 +208,11 @@ let package = Package(
         .testTarget(
             name: "YAMLBridgeTests",
             dependencies: ["YAMLBridge", "SeededRandom"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IPTextTests",
+            dependencies: ["IPText", "SeededRandom"],
             swiftSettings: strictSettings
         ),
         .testTarget(

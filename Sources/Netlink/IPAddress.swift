@@ -1,3 +1,5 @@
+import IPText
+
 /// An IPv4 or IPv6 address as IPVS sees it: 4 or 16 bytes, nothing else (no zone, no port).
 ///
 /// The kernel always reports addresses as 16 bytes (`union nf_inet_addr`) and leaves the family
@@ -86,93 +88,14 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     // MARK: Parsing
 
     /// Parses dotted-quad IPv4 (`192.0.2.1`) or any RFC 4291 IPv6 text form, including `::`
-    /// compression and an embedded IPv4 tail (`::ffff:192.0.2.1`). Brackets are not accepted.
+    /// compression and an embedded IPv4 tail (`::ffff:192.0.2.1`), by `inet_pton`'s rules (see
+    /// ``IPText``). Brackets are not accepted.
     public init?(_ text: String) {
-        if text.contains(":") {
-            guard let parsed = Self.parseIPv6(Substring(text)) else { return nil }
-            self = parsed
-        } else {
-            guard let value = Self.parseIPv4(Substring(text)) else { return nil }
-            self.init(ipv4: value)
+        switch IPText.parse(text) {
+        case .ipv4(let value)?: self.init(ipv4: value)
+        case .ipv6(let high, let low)?: self.init(ipv6High: high, low: low)
+        case nil: return nil
         }
-    }
-
-    private static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                let octet = UInt32(part), octet <= 255
-            else { return nil }
-            if part.count > 1 && part.first == "0" { return nil }  // no octal-looking octets
-            value = value << 8 | octet
-        }
-        return value
-    }
-
-    private static func parseIPv6(_ text: Substring) -> IPAddress? {
-        // Split at "::" (at most once), parse both sides into 16-bit groups, fill the gap.
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
-        let compressed: Bool
-        if let range = Self.doubleColon(in: text) {
-            compressed = true
-            let left = text[text.startIndex..<range.lowerBound]
-            let right = text[range.upperBound...]
-            if Self.doubleColon(in: right) != nil { return nil }
-            guard let l = parseGroups(left, allowIPv4Tail: false), let r = parseGroups(right, allowIPv4Tail: true)
-            else { return nil }
-            head = l
-            tail = r
-            if head.count + tail.count > 7 { return nil }
-        } else {
-            compressed = false
-            guard let all = parseGroups(text, allowIPv4Tail: true), all.count == 8 else { return nil }
-            head = all
-        }
-        var groups = head
-        if compressed {
-            groups += Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-        }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for (index, group) in groups.enumerated() {
-            if index < 4 { high = high << 16 | UInt64(group) } else { low = low << 16 | UInt64(group) }
-        }
-        return IPAddress(ipv6High: high, low: low)
-    }
-
-    /// The first `::` in `text` (without Foundation's `range(of:)`).
-    private static func doubleColon(in text: Substring) -> Range<Substring.Index>? {
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if next < text.endIndex && text[index] == ":" && text[next] == ":" {
-                return index..<text.index(after: next)
-            }
-            index = next
-        }
-        return nil
-    }
-
-    private static func parseGroups(_ text: Substring, allowIPv4Tail: Bool) -> [UInt16]? {
-        if text.isEmpty { return [] }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        var groups: [UInt16] = []
-        for (index, part) in parts.enumerated() {
-            if allowIPv4Tail && index == parts.count - 1 && part.contains(".") {
-                guard let v4 = parseIPv4(part) else { return nil }
-                groups.append(UInt16(v4 >> 16))
-                groups.append(UInt16(v4 & 0xFFFF))
-                continue
-            }
-            guard !part.isEmpty, part.count <= 4, part.allSatisfy({ $0.isHexDigit && $0.isASCII }),
-                let group = UInt16(part, radix: 16)
-            else { return nil }
-            groups.append(group)
-        }
-        return groups
     }
 
     // MARK: Printing

@@ -1,3 +1,5 @@
+import IPText
+
 /// An IPv4 or IPv6 address as a value: 4 or 16 bytes, parsed strictly and printed canonically
 /// (RFC 5952 for IPv6), so two spellings of one address compare equal.
 ///
@@ -14,64 +16,22 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         self.bytes = bytes
     }
 
-    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (with `::` and an embedded IPv4 tail). Zone
-    /// ids (`%eth0`) and brackets are refused.
+    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (with `::` and an embedded IPv4 tail), by
+    /// `inet_pton`'s rules (see ``IPText``). Zone ids (`%eth0`) and brackets are refused.
     public init?(_ text: String) {
-        if let v4 = Self.parseIPv4(Substring(text)) {
-            bytes = v4
-        } else if let v6 = Self.parseIPv6(text) {
-            bytes = v6
-        } else {
+        switch IPText.parse(text) {
+        case .ipv4(let value)?:
+            bytes = [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        case .ipv6(let high, let low)?:
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in 0..<8 {
+                bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+                bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
+            }
+            self.bytes = bytes
+        case nil:
             return nil
         }
-    }
-
-    private static func parseIPv4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var result: [UInt8] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            guard part.count == 1 || part.first != "0" else { return nil }  // no octal ambiguity
-            guard let value = UInt8(part) else { return nil }
-            result.append(value)
-        }
-        return result
-    }
-
-    private static func parseIPv6(_ text: String) -> [UInt8]? {
-        guard text.contains(":"), text.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-        var halves: [String] = []
-        if let range = text.firstRange(of: "::") {
-            halves = [String(text[..<range.lowerBound]), String(text[range.upperBound...])]
-            guard !halves[1].contains("::") else { return nil }
-        } else {
-            halves = [text]
-        }
-        func groups(_ part: String) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var result: [UInt16] = []
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, piece) in pieces.enumerated() {
-                if piece.contains(".") {
-                    guard index == pieces.count - 1, let v4 = parseIPv4(piece) else { return nil }
-                    result.append(UInt16(v4[0]) << 8 | UInt16(v4[1]))
-                    result.append(UInt16(v4[2]) << 8 | UInt16(v4[3]))
-                } else {
-                    guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
-                    result.append(value)
-                }
-            }
-            return result
-        }
-        guard let head = groups(halves[0]) else { return nil }
-        var all = head
-        if halves.count == 2 {
-            guard let tail = groups(halves[1]), head.count + tail.count <= 7 else { return nil }
-            all += [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
-        }
-        guard all.count == 8 else { return nil }
-        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
     }
 
     public var description: String {
