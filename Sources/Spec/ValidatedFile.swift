@@ -24,7 +24,7 @@ public struct ValidatedFile: Sendable {
     /// all, and its errors name the JSON path (`services.web.backends.b1.weight: …`).
     public func resolve(_ overlay: Overlay) throws(Diagnostics) -> Config {
         if overlay.isEmpty { return config }
-        var resolver = Resolver(interfaceOverride: interface)
+        var resolver = Resolver(interfaceOverride: interface, known: knownServices)
         let resolved = resolver.resolve(overlay.applied(to: written).file)
         guard resolver.diagnostics.isEmpty else { throw Diagnostics(resolver.diagnostics) }
         return resolved
@@ -37,7 +37,8 @@ public struct ValidatedFile: Sendable {
     public func applying(_ overlay: Overlay) -> (config: Config, problems: [OverlayProblem]) {
         if overlay.isEmpty { return (config, []) }
         let (merged, problems) = overlay.applied(to: written)
-        var resolver = Resolver(interfaceOverride: interface)
+        let known = knownServices
+        var resolver = Resolver(interfaceOverride: interface, known: known)
         let resolved = resolver.resolve(merged)
         if resolver.diagnostics.isEmpty { return (resolved, problems) }
         // Some override clashes with the file: find which, one at a time, in order.
@@ -50,7 +51,7 @@ public struct ValidatedFile: Sendable {
                 rejected.append(problem)
                 continue
             }
-            var check = Resolver(interfaceOverride: interface)
+            var check = Resolver(interfaceOverride: interface, known: known)
             _ = check.resolve(trialFile)
             if let first = check.diagnostics.first {
                 let more = check.diagnostics.count > 1 ? " (and \(check.diagnostics.count - 1) more)" : ""
@@ -59,11 +60,25 @@ public struct ValidatedFile: Sendable {
             }
             accepted.append(override)
         }
-        var final = Resolver(interfaceOverride: interface)
+        var final = Resolver(interfaceOverride: interface, known: known)
         let config = final.resolve(Overlay(accepted).applied(to: written).file)
         // The file alone is valid and every accepted override was checked, so this holds; keep
         // the file's config rather than apply something unchecked if it ever did not.
         guard final.diagnostics.isEmpty else { return (self.config, overlay.overrides.map { OverlayProblem(override: $0, message: "not applied") }) }
         return (config, rejected)
+    }
+
+    /// The file's services as written and as resolved, for the resolver to take unchanged ones
+    /// from instead of resolving them again.
+    private var knownServices: [String: Resolver.KnownService] {
+        var resolved: [String: Service] = [:]
+        resolved.reserveCapacity(config.services.count)
+        for service in config.services { resolved[service.id] = service }
+        var known: [String: Resolver.KnownService] = [:]
+        known.reserveCapacity(config.services.count)
+        for entry in written.services?.entries ?? [] {
+            if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
+        }
+        return known
     }
 }

@@ -125,4 +125,40 @@ import YAMLBridge
         let node = try #require(try YAMLParser.parse(text))
         #expect(try NodeDecoder().decode(Override.self, from: node) == original)
     }
+
+    /// The file's services are reused, not resolved again, when an overlay leaves them as written:
+    /// the result (and every error) must be what resolving everything gives.
+    @Test(arguments: [
+        ("a weight", [Override(service: "web", backend: "b", action: .patch, backendOptions: BackendOptions(weight: 3), created: 0)]),
+        ("a scheduler", [Override(service: "api", action: .patch, serviceOptions: ServiceOptions(method: "sh"), created: 0)]),
+        ("a new service", [Override(service: "new", action: .put, serviceOptions: ServiceOptions(host: "192.0.2.30", port: 80), created: 0)]),
+        ("a deleted service", [Override(service: "web", action: .delete, created: 0)]),
+        ("a clash with the file", [Override(service: "new", action: .put, serviceOptions: ServiceOptions(host: "192.0.2.11", port: 443), created: 0)]),
+        ("an invalid patch", [Override(service: "api", backend: "x", action: .patch, backendOptions: BackendOptions(weight: -1), created: 0)]),
+        ("a duplicate backend", [Override(service: "api", backend: "y", action: .put, backendOptions: BackendOptions(host: "10.0.1.1", port: 8443), created: 0)]),
+    ])
+    func reusingTheFilesServicesChangesNothing(_ label: String, _ overrides: [Override]) throws {
+        let file = try validated(Self.file + """
+
+              api:
+                host: 192.0.2.11
+                port: 443
+                backends:
+                  x: {host: 10.0.1.1, port: 8443}
+            """)
+        let overlay = Overlay(overrides)
+        let everything = Result { () throws(Diagnostics) in try overlay.applied(to: file.written).file.resolve() }
+        let reused = Result { () throws(Diagnostics) in try file.resolve(overlay) }
+        switch (everything, reused) {
+        case (.success(let expected), .success(let actual)):
+            #expect(actual == expected, "\(label)")
+            #expect(actual != file.config, "\(label): the overlay changed nothing")
+        case (.failure(let expected), .failure(let actual)):
+            #expect(actual.items.map(\.description) == expected.items.map(\.description), "\(label)")
+            #expect(!actual.items.isEmpty)
+        default:
+            Issue.record("\(label): a full resolve gave \(everything), the one reusing the file's services \(reused)")
+        }
+        #expect(file.applying(overlay).config == (try? everything.get()) ?? file.config, "\(label)")
+    }
 }
