@@ -31,6 +31,9 @@ public actor Controller {
     private let onConfig: @Sendable (Config) -> Void
     private var file: ValidatedFile
     private var config: Config
+    /// How `config` was resolved, when a REST API change resolved it: the next change reuses
+    /// every service it does not touch.
+    private var resolution: Resolution?
     private(set) public var overlay: Overlay
     private var pending: Set<Trigger> = [.change]
     private var waiter: CheckedContinuation<Void, Never>?
@@ -235,9 +238,9 @@ public actor Controller {
         // Checked with the overrides in force: one kept but not applied (it clashes with a
         // reloaded file) must not block every later change.
         let notInForce = status.overlayProblems.map(\.override)
-        let resolved: Config
+        let resolved: Resolution
         do {
-            resolved = try file.resolve(notInForce.isEmpty ? candidate : Overlay(candidate.overrides.filter { !notInForce.contains($0) }))
+            resolved = try file.resolve(notInForce.isEmpty ? candidate : Overlay(candidate.overrides.filter { !notInForce.contains($0) }), reusing: resolution)
         } catch {
             throw OverlayError(.invalid, error.items.map { item in
                 let path = item.pathDescription
@@ -247,6 +250,7 @@ public actor Controller {
         // With nothing kept aside, the config just checked is the one in force: no second
         // resolution of the whole file per request.
         try commit(candidate, resolved: notInForce.isEmpty ? resolved : nil)
+        resolution = resolved
         logger.notice("override", metadata: ["change": "\(override.summary)", "expires": "\(override.expires.map { "\(WallTime(seconds: $0))" } ?? "never")"])
         return status.passes + 1
     }
@@ -279,7 +283,7 @@ public actor Controller {
         }
     }
 
-    private func commit(_ candidate: Overlay, resolved: Config? = nil) throws(OverlayError) {
+    private func commit(_ candidate: Overlay, resolved: Resolution? = nil) throws(OverlayError) {
         do {
             try reconciler.store.saveOverlay(candidate)
         } catch {
@@ -287,8 +291,8 @@ public actor Controller {
         }
         overlay = candidate
         if let resolved {
-            if resolved != config {
-                config = resolved
+            if resolved.config != config {
+                config = resolved.config
                 onConfig(config)
             }
         } else {

@@ -22,12 +22,16 @@ public struct ValidatedFile: Sendable {
     /// The file with the whole overlay applied, or every problem that makes it invalid. The REST
     /// API checks a change with this before accepting it, so a change is taken whole or not at
     /// all, and its errors name the JSON path (`services.web.backends.b1.weight: …`).
-    public func resolve(_ overlay: Overlay) throws(Diagnostics) -> Config {
-        if overlay.isEmpty { return config }
-        var resolver = Resolver(interfaceOverride: interface, known: knownServices)
-        let resolved = resolver.resolve(overlay.applied(to: written).file)
+    ///
+    /// Services written as in the file, or as in `previous` (the last resolution, when it was made
+    /// from this file), are not resolved again: a change costs the services it touches.
+    public func resolve(_ overlay: Overlay, reusing previous: Resolution? = nil) throws(Diagnostics) -> Resolution {
+        if overlay.isEmpty { return Resolution(written: written, config: config, interface: interface) }
+        let merged = overlay.applied(to: written).file
+        var resolver = Resolver(interfaceOverride: interface, known: knownServices(previous))
+        let resolved = resolver.resolve(merged)
         guard resolver.diagnostics.isEmpty else { throw Diagnostics(resolver.diagnostics) }
-        return resolved
+        return Resolution(written: merged, config: resolved, interface: interface)
     }
 
     /// The desired state: the file with every override that still applies. An override whose
@@ -37,7 +41,7 @@ public struct ValidatedFile: Sendable {
     public func applying(_ overlay: Overlay) -> (config: Config, problems: [OverlayProblem]) {
         if overlay.isEmpty { return (config, []) }
         let (merged, problems) = overlay.applied(to: written)
-        let known = knownServices
+        let known = knownServices()
         var resolver = Resolver(interfaceOverride: interface, known: known)
         let resolved = resolver.resolve(merged)
         if resolver.diagnostics.isEmpty { return (resolved, problems) }
@@ -68,17 +72,33 @@ public struct ValidatedFile: Sendable {
         return (config, rejected)
     }
 
-    /// The file's services as written and as resolved, for the resolver to take unchanged ones
-    /// from instead of resolving them again.
-    private var knownServices: [String: Resolver.KnownService] {
-        var resolved: [String: Service] = [:]
-        resolved.reserveCapacity(config.services.count)
-        for service in config.services { resolved[service.id] = service }
+    /// The services already resolved, as written and as resolved, for the resolver to take
+    /// unchanged ones from: the file's, and `previous`'s when it was made from this file (the
+    /// same `settings`, `defaults` and interface, so the same service resolves the same way).
+    private func knownServices(_ previous: Resolution? = nil) -> [String: Resolver.KnownService] {
         var known: [String: Resolver.KnownService] = [:]
         known.reserveCapacity(config.services.count)
-        for entry in written.services?.entries ?? [] {
-            if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
+        func add(_ written: ConfigFile, _ config: Config) {
+            var resolved: [String: Service] = [:]
+            resolved.reserveCapacity(config.services.count)
+            for service in config.services { resolved[service.id] = service }
+            for entry in written.services?.entries ?? [] {
+                if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
+            }
+        }
+        add(written, config)
+        if let previous, previous.interface == interface, previous.written.settings == written.settings, previous.written.defaults == written.defaults {
+            add(previous.written, previous.config)
         }
         return known
     }
+}
+
+/// The desired state as written (the file with the overrides in force) and as resolved: what a
+/// later resolution of the same file takes its unchanged services from.
+public struct Resolution: Sendable {
+    public var written: ConfigFile
+    public var config: Config
+    /// `-i`, which wins over `settings.interface`.
+    public var interface: String?
 }

@@ -126,8 +126,9 @@ import YAMLBridge
         #expect(try NodeDecoder().decode(Override.self, from: node) == original)
     }
 
-    /// The file's services are reused, not resolved again, when an overlay leaves them as written:
-    /// the result (and every error) must be what resolving everything gives.
+    /// The file's services, and those of the previous resolution, are reused, not resolved again,
+    /// when an overlay leaves them as written: the result (and every error) must be what resolving
+    /// everything gives.
     @Test(arguments: [
         ("a weight", [Override(service: "web", backend: "b", action: .patch, backendOptions: BackendOptions(weight: 3), created: 0)]),
         ("a scheduler", [Override(service: "api", action: .patch, serviceOptions: ServiceOptions(method: "sh"), created: 0)]),
@@ -146,19 +147,37 @@ import YAMLBridge
                 backends:
                   x: {host: 10.0.1.1, port: 8443}
             """)
-        let overlay = Overlay(overrides)
-        let everything = Result { () throws(Diagnostics) in try overlay.applied(to: file.written).file.resolve() }
-        let reused = Result { () throws(Diagnostics) in try file.resolve(overlay) }
+        // An earlier change, whose resolution the next one may reuse as the daemon does.
+        let earlier = Override(service: "web", backend: "a", action: .patch, backendOptions: BackendOptions(weight: 9), created: 0)
+        let previous = try file.resolve(Overlay([earlier]))
+        for (overlay, previous) in [(Overlay(overrides), nil), (Overlay([earlier] + overrides), previous)] {
+            let everything = Result { () throws(Diagnostics) in try overlay.applied(to: file.written).file.resolve() }
+            let reused = Result { () throws(Diagnostics) in try file.resolve(overlay, reusing: previous).config }
+            compare(label, everything, reused, file.config)
+            #expect(file.applying(overlay).config == (try? everything.get()) ?? file.applying(Overlay(Array(overlay.overrides.prefix(1)))).config, "\(label)")
+        }
+    }
+
+    /// A resolution made from another file (other `defaults`) is not reused.
+    @Test func aResolutionOfAnotherFileIsNotReused() throws {
+        let other = try validated(Self.file.replacingOccurrences(of: "weight: 50", with: "weight: 40"))
+        let file = try validated()
+        let stale = try other.resolve(Overlay([Override(service: "web", backend: "b", action: .patch, backendOptions: BackendOptions(port: 8081), created: 0)]))
+        let resolved = try file.resolve(Overlay([Override(service: "other", action: .put, serviceOptions: ServiceOptions(host: "192.0.2.99", port: 80), created: 0)]), reusing: stale)
+        #expect(resolved.config[serviceID: "web"]?[backendID: "a"]?.weight == 50)
+        #expect(resolved.config[serviceID: "web"]?[backendID: "b"]?.port == 8080)
+    }
+
+    func compare(_ label: String, _ everything: Result<Config, Diagnostics>, _ reused: Result<Config, Diagnostics>, _ original: Config) {
         switch (everything, reused) {
         case (.success(let expected), .success(let actual)):
             #expect(actual == expected, "\(label)")
-            #expect(actual != file.config, "\(label): the overlay changed nothing")
+            #expect(actual != original, "\(label): the overlay changed nothing")
         case (.failure(let expected), .failure(let actual)):
             #expect(actual.items.map(\.description) == expected.items.map(\.description), "\(label)")
             #expect(!actual.items.isEmpty)
         default:
-            Issue.record("\(label): a full resolve gave \(everything), the one reusing the file's services \(reused)")
+            Issue.record("\(label): a full resolve gave \(everything), the one reusing resolved services \(reused)")
         }
-        #expect(file.applying(overlay).config == (try? everything.get()) ?? file.config, "\(label)")
     }
 }
