@@ -29,6 +29,8 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         var running = false
         var entries: [BackendKey: Entry] = [:]
         var services: [String: ServiceInfo] = [:]
+        /// The services of the last config, to pass over the unchanged ones.
+        var configured: [String: Spec.Service] = [:]
         var notifyPending = false
         var onChange: (@Sendable () async -> Void)?
         /// Jitter needs no cryptographic quality, and the system generator is a system call.
@@ -93,13 +95,24 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     /// or probes start over (unknown), removed backends stop, new ones start.
     public func update(_ config: Config) {
         state.withLock { state in
-            var seen = Set<BackendKey>()
             var services: [String: ServiceInfo] = [:]
+            var configured: [String: Spec.Service] = [:]
+            services.reserveCapacity(config.services.count)
+            configured.reserveCapacity(config.services.count)
             for service in config.services {
+                configured[service.id] = service
+                let old = state.configured.removeValue(forKey: service.id)
+                // A REST API change or a reload touches few services of thousands: the others
+                // keep their entries as they are (and compare in O(1) when they share storage).
+                if let old, old == service, let info = state.services[service.id] {
+                    services[service.id] = info
+                    continue
+                }
                 var info = ServiceInfo(quorum: service.quorum, backends: [], fallback: nil)
+                var seen = Set<String>()
                 for backend in service.backends {
                     let key = BackendKey(service: service.id, backend: backend.id)
-                    seen.insert(key)
+                    seen.insert(backend.id)
                     if backend.fallback { info.fallback = backend.id } else { info.backends.append(key) }
                     if var entry = state.entries[key] {
                         if entry.sameCheck(as: backend) {
@@ -121,14 +134,24 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                     }
                     if state.running, !backend.fallback { scheduleFirst(key, &state) }
                 }
+                for backend in old?.backends ?? [] where !seen.contains(backend.id) {
+                    Self.forget(BackendKey(service: service.id, backend: backend.id), &state)
+                }
                 services[service.id] = info
             }
-            for (key, entry) in state.entries where !seen.contains(key) {
-                entry.cancelTimers()
-                state.entries[key] = nil
+            // What is left was configured before and is not any more.
+            for (id, service) in state.configured {
+                for backend in service.backends { Self.forget(BackendKey(service: id, backend: backend.id), &state) }
             }
             state.services = services
+            state.configured = configured
         }
+    }
+
+    /// Stops checking a backend that left the config.
+    private static func forget(_ key: BackendKey, _ state: inout State) {
+        state.entries[key]?.cancelTimers()
+        state.entries[key] = nil
     }
 
     // MARK: - running

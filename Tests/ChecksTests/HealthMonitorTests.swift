@@ -165,6 +165,38 @@ final class Counter: Sendable {
         monitor.stop()
     }
 
+    /// Services of their own: an unchanged one keeps its state while another changes, and a
+    /// removed service's backends are no longer checked.
+    @Test func servicesComeAndGoWithoutDisturbingTheOthers() async {
+        let web = Self.config(backends: [("a", 100)]).services[0]
+        var api = Self.config(backends: [("x", 100)]).services[0]
+        api = Service(id: "api", endpoint: .address(host: .ip(IPAddress("192.0.2.2")!), port: 80, protocol: .tcp), backends: api.backends.map {
+            Backend(id: $0.id, address: IPAddress("10.0.1.1")!, port: 80, weight: $0.weight, pulse: $0.pulse)
+        })
+        prober.set("a", up: false)
+        monitor.update(Config(services: [web, api]))
+        monitor.start()
+        await loop.advanceTime(by: .seconds(20))
+        #expect(status("a") == .down)
+        #expect(monitor.health(of: BackendKey(service: "api", backend: "x"))?.status == .up)
+        // api changes (a weight), web does not: web's backend keeps its state.
+        var changed = api
+        changed.backends[0].weight = 10
+        monitor.update(Config(services: [web, changed]))
+        #expect(status("a") == .down)
+        #expect(monitor.health(of: BackendKey(service: "api", backend: "x"))?.status == .up)
+        // api leaves: its backend is forgotten and no longer probed; web goes on.
+        monitor.update(Config(services: [web]))
+        #expect(monitor.health(of: BackendKey(service: "api", backend: "x")) == nil)
+        let probesOfX = prober.count("x")
+        let probesOfA = prober.count("a")
+        await loop.advanceTime(by: .seconds(60))
+        #expect(prober.count("x") == probesOfX)
+        #expect(prober.count("a") > probesOfA)
+        #expect(status("a") == .down)
+        monitor.stop()
+    }
+
     @Test func shorterIntervalTakesEffectAtOnce() async {
         monitor.update(Self.config(interval: .seconds(600)))
         monitor.start()
