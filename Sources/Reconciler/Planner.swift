@@ -32,12 +32,14 @@ public struct Planner: Sendable {
     public func plan(desired: DesiredState, actual: ActualState, ownership: Ownership, now: WallTime) -> Plan {
         var steps: [PlanStep] = []
         var owned = Ownership()
+        owned.services.reserveCapacity(desired.services.count)
         var draining = 0
         let desiredKeys = Set(desired.services.map(\.service.key))
 
         // Deletions of whole services first: they free nothing the rest needs, and a reader of
-        // the plan sees what goes before what comes.
-        for key in actual.services.keys.sorted() where !desiredKeys.contains(key) {
+        // the plan sees what goes before what comes. (Sorted, so the plan is the same every time;
+        // only the few leaving are sorted, not the whole table on every pass.)
+        for key in actual.services.keys.filter({ !desiredKeys.contains($0) }).sorted() {
             guard pruneAll || ownership.owns(key) else { continue }
             if let record = ownership.services[key], desired.held.contains(record.id) {
                 owned.services[key] = record  // untranslatable this pass: keep, and keep owning it
@@ -50,6 +52,7 @@ public struct Planner: Sendable {
             let key = wanted.service.key
             let previous = ownership.services[key]
             var record = OwnedService(id: wanted.id)
+            record.destinations.reserveCapacity(wanted.destinations.count)
             for destination in wanted.destinations {
                 record.destinations[destination.destination.key] = OwnedDestination(id: destination.id, drain: destination.drain)
             }
@@ -66,24 +69,23 @@ public struct Planner: Sendable {
             if current.service != wanted.service {
                 steps.append(PlanStep(.update, .updateService(wanted.service), subject: wanted.id))
             }
+            // Each wanted destination takes its match out of `present`; what is left is unwanted.
             var present: [IPVSDestination.Key: ActualDestination] = [:]
+            present.reserveCapacity(current.destinations.count)
             for destination in current.destinations { present[destination.destination.key] = destination }
             for destination in wanted.destinations {
-                let subject = "\(wanted.id)/\(destination.id)"
-                if let existing = present[destination.destination.key] {
+                if let existing = present.removeValue(forKey: destination.destination.key) {
                     if existing.destination != destination.destination {
-                        steps.append(PlanStep(.update, .updateDestination(destination.destination, service: key), subject: subject))
+                        steps.append(PlanStep(.update, .updateDestination(destination.destination, service: key), subject: "\(wanted.id)/\(destination.id)"))
                     }
                 } else {
-                    steps.append(PlanStep(.create, .addDestination(destination.destination, service: key), subject: subject))
+                    steps.append(PlanStep(.create, .addDestination(destination.destination, service: key), subject: "\(wanted.id)/\(destination.id)"))
                 }
             }
 
             // Destinations present but no longer wanted: drain, then delete.
-            let wantedKeys = Set(wanted.destinations.map(\.destination.key))
-            for existing in current.destinations.sorted(by: { $0.destination.key < $1.destination.key }) {
+            for existing in present.values.sorted(by: { $0.destination.key < $1.destination.key }) {
                 let destinationKey = existing.destination.key
-                guard !wantedKeys.contains(destinationKey) else { continue }
                 let known = previous?.destinations[destinationKey]
                 let subject = "\(wanted.id)/\(known?.id ?? "")"
                 let drain = known?.drain ?? defaultDrain

@@ -2,7 +2,9 @@
 // services x 10 backends = 11,000 objects, printed as ms and ns per object. Figures only, never a
 // pass/fail. The kernel side is measured in the VM by scripts/bench-reconciler.
 //
-//   swift run -c release reconciler-bench [--services N] [--backends N] [--runs N]
+//   swift run -c release reconciler-bench [--services N] [--backends N] [--runs N] [--only CASE]
+//
+// `--only 10` (repeatable) measures just that case, to profile it (perf, callgrind).
 //
 // Cases: `Planner.plan` (pure) (1) against an identical actual table (the steady state: every
 // resync; zero changes), (2) against an empty one (a cold start: 11,000 creates), (3) with one
@@ -23,10 +25,15 @@ import Glibc
 var services = 1000
 var backends = 10
 var runs = 21
+var only: Set<String> = []
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
+    if argument == "--only", let id = arguments.next() {
+        only.insert(id)
+        continue
+    }
     guard let value = arguments.next().flatMap({ Int($0) }), value > 0 else {
-        print("usage: reconciler-bench [--services N] [--backends N] [--runs N]")
+        print("usage: reconciler-bench [--services N] [--backends N] [--runs N] [--only CASE]")
         exit(2)
     }
     switch argument {
@@ -113,48 +120,52 @@ do {
 }
 
 print("reconciler-bench: \(services) services x \(backends) backends = \(objects) objects; \(runs) runs each after a warm-up, median (min)")
-@MainActor func report(_ name: String, _ figures: (median: Double, min: Double, result: Int), steps: String) {
+/// Measures and prints case `name` ("(N) what"), unless `--only` leaves it out.
+@MainActor func report(_ name: String, steps: String, _ body: () -> Int) {
+    let id = String(name.dropFirst().prefix { $0 != ")" })
+    guard only.isEmpty || only.contains(id) else { return }
+    let figures = measure(body)
     let perObject = figures.median / Double(objects)
     let label = name.padding(toLength: 62, withPad: " ", startingAt: 0)
     print("  \(label) \(String(format: "%8.2f", figures.median / 1e6)) ms (\(String(format: "%.2f", figures.min / 1e6)))  \(String(format: "%7.1f", perObject)) ns/object (\(String(format: "%.1f", figures.min / Double(objects))))  \(figures.result) \(steps)")
 }
-report("(1) vs an identical actual (steady state)", measure {
+report("(1) vs an identical actual (steady state)", steps: "steps") {
     planner.plan(desired: desired, actual: identical, ownership: ownership, now: now).steps.count
-}, steps: "steps")
-report("(2) vs an empty actual (cold start)", measure {
+}
+report("(2) vs an empty actual (cold start)", steps: "steps") {
     planner.plan(desired: desired, actual: ActualState(), ownership: Ownership(), now: now).steps.count
-}, steps: "steps")
-report("(3) one weight changed", measure {
+}
+report("(3) one weight changed", steps: "steps") {
     planner.plan(desired: oneWeight, actual: identical, ownership: ownership, now: now).steps.count
-}, steps: "steps")
-report("(4) resync vs FakeIPVS: read + plan", measure {
+}
+report("(4) resync vs FakeIPVS: read + plan", steps: "steps") {
     do {
         let read = try ActualState.read(from: fake)
         return planner.plan(desired: desired, actual: read, ownership: ownership, now: now).steps.count
     } catch {
         return -1
     }
-}, steps: "steps")
+}
 
 // The state directory: every pass loads the ownership file and saves it again (atomic write).
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-bench-\(getpid())").path
 let store = StateStore(directory: directory)
 defer { try? FileManager.default.removeItem(atPath: directory) }
-report("(5) StateStore.saveOwnership (JSON + fsync)", measure {
+report("(5) StateStore.saveOwnership (JSON + fsync)", steps: "services") {
     do {
         try store.saveOwnership(ownership)
         return ownership.services.count
     } catch {
         return -1
     }
-}, steps: "services")
-report("(6) StateStore.loadOwnership, first read (JSON)", measure {
+}
+report("(6) StateStore.loadOwnership, first read (JSON)", steps: "services") {
     // A new store has an empty cache: this is the decode a restart (or a changed file) costs.
     (try? StateStore(directory: directory).loadOwnership())?.services.count ?? -1
-}, steps: "services")
-report("(6b) StateStore.loadOwnership, unchanged file (stat)", measure {
+}
+report("(6b) StateStore.loadOwnership, unchanged file (stat)", steps: "services") {
     (try? store.loadOwnership())?.services.count ?? -1
-}, steps: "services")
+}
 
 // A whole pass, as the daemon and `apply` run it, against FakeIPVS: the same file shape as
 // scripts/bench-reconciler generates (VIP 10.1.x.y:80 wrr, backends 10.3.x.y:8080 NAT).
@@ -174,21 +185,21 @@ do {
     print("the generated file does not validate: \(error)")
     exit(1)
 }
-report("(7) Config.parse, \(bytes.count) bytes (parse+decode+validate)", measure {
+report("(7) Config.parse, \(bytes.count) bytes (parse+decode+validate)", steps: "services") {
     (try? Config.parse(bytes: bytes, file: "bench.yaml"))?.services.count ?? -1
-}, steps: "services")
-report("(8) DesiredState.from(config)", measure {
+}
+report("(8) DesiredState.from(config)", steps: "services") {
     DesiredState.from(config, interfaces: StaticInterfaces([:])).state.services.count
-}, steps: "services")
+}
 let passKernel = FakeIPVS()
 let passStore = StateStore(directory: directory + "-pass")
 defer { try? FileManager.default.removeItem(atPath: directory + "-pass") }
 let reconciler = Reconciler(ipvs: passKernel, interfaces: StaticInterfaces([:]), store: passStore, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-report("(9) Reconciler.apply, cold, fake kernel (plan + apply + save)", measure {
+report("(9) Reconciler.apply, cold, fake kernel (plan + apply + save)", steps: "applied") {
     passKernel.reset()
     try? FileManager.default.removeItem(atPath: passStore.ownershipPath)
     return (try? reconciler.apply(config))?.applied ?? -1
-}, steps: "applied")
-report("(10) Reconciler.apply, in sync, fake (load+read+plan)", measure {
+}
+report("(10) Reconciler.apply, in sync, fake (load+read+plan)", steps: "steps") {
     (try? reconciler.apply(config))?.planned.count ?? -1
-}, steps: "steps")
+}
