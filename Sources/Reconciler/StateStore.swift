@@ -42,10 +42,8 @@ public struct StateStore: Sendable {
     }
 
     public func saveOwnership(_ ownership: Ownership) throws(Failure) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try writeAtomically(try encoder.encode(OwnershipFile(ownership)), to: ownershipPath)
+            try writeAtomically(Data(OwnershipFile(ownership).json()), to: ownershipPath)
             if let identity = FileIdentity(path: ownershipPath) { cache.store(ownership, for: identity) }
         } catch let failure as Failure {
             throw failure

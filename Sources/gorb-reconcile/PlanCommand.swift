@@ -38,7 +38,7 @@ struct PlanCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: steps, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            for step in outcome.plan.steps { print(step.description) }
+            printLines(outcome.plan.steps)
             if outcome.plan.isEmpty { print("no changes: the kernel matches \(config.path)") }
         }
         if !outcome.plan.isEmpty { throw ExitCode(2) }
@@ -65,13 +65,26 @@ struct Apply: ParsableCommand {
         let report = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
             try reconciler.apply(spec)
         }
-        for step in report.planned { print(step.description) }
+        printLines(report.planned)
         print("applied \(report.applied) of \(report.planned.count) changes" + (report.draining > 0 ? "; \(report.draining) backends draining" : ""))
         if !report.failures.isEmpty {
             for failure in report.failures { print("error: \(failure)", to: &standardErrorStream) }
             throw ExitCode(1)
         }
     }
+}
+
+/// One line per step, written at once: a cold start prints 11,000 of them, and a `print` per
+/// line costs a lock and a formatting pass each.
+func printLines(_ steps: [PlanStep]) {
+    guard !steps.isEmpty else { return }
+    var text = ""
+    text.reserveCapacity(steps.count * 64)
+    for step in steps {
+        text += step.description
+        text += "\n"
+    }
+    print(text, terminator: "")
 }
 
 /// Opening the kernel and loading the file, shared by the commands that need both.

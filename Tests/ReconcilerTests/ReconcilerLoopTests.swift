@@ -212,3 +212,32 @@ extension ReconcilerLoopTests {
         #expect(try store.loadOwnership().services.isEmpty)
     }
 }
+
+extension ReconcilerLoopTests {
+    /// The ownership file is written by hand: every kind of key and record must read back the same,
+    /// and any id (quotes, backslashes, control characters, non-ASCII) must keep the file valid JSON.
+    @Test func ownershipFileRoundTrips() throws {
+        let fixture = Fixture()
+        let v4 = IPVSService.Key.tcp(IPAddress("192.0.2.10")!, 80)
+        let v6 = IPVSService.Key.socket(.udp, IPAddress("2001:db8::53")!, port: 53)
+        let mark = IPVSService.Key.firewallMark(17, family: .ipv6)
+        let sctp = IPVSService.Key.socket(.sctp, IPAddress("192.0.2.11")!, port: 3868)
+        var web = OwnedService(id: "web")
+        web.destinations[IPVSDestination.Key(address: IPAddress("10.0.0.1")!, port: 8080)] = OwnedDestination(id: "a", drain: .seconds(300))
+        web.destinations[IPVSDestination.Key(address: IPAddress("10.0.0.2")!, port: 8080)] =
+            OwnedDestination(id: "b\"\\\n\t\u{1}é", drain: .milliseconds(1500), drainDeadline: WallTime(seconds: 1_800_000_123.25))
+        var dns = OwnedService(id: "dns")
+        dns.destinations[IPVSDestination.Key(address: IPAddress("2001:db8::1")!, port: 53)] = OwnedDestination(id: "ns1", drain: .zero)
+        let ownership = Ownership(services: [v4: web, v6: dns, mark: OwnedService(id: "marked"), sctp: OwnedService(id: "diameter")])
+        try StateStore(directory: fixture.directory).saveOwnership(ownership)
+        // A new store: no cache, the file itself is read.
+        #expect(try StateStore(directory: fixture.directory).loadOwnership() == ownership)
+        let data = try Data(contentsOf: URL(fileURLWithPath: fixture.directory + "/ownership.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["version"] as? Int == 1)
+        #expect((json["services"] as? [Any])?.count == 4)
+        // And an empty table.
+        try StateStore(directory: fixture.directory).saveOwnership(Ownership())
+        #expect(try StateStore(directory: fixture.directory).loadOwnership() == Ownership())
+    }
+}
