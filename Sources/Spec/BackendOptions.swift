@@ -1,7 +1,9 @@
+public import YAMLBridge
+
 /// A backend (IPVS destination) as written: GORB's `BackendOptions` fields (`host`, `port`,
 /// `weight`, `method`, `pulse`) plus what GORB lacked. The same type is the REST API's body, so a
 /// PATCH can tell "not given" from "given".
-public struct BackendOptions: Sendable, Hashable, Codable {
+public struct BackendOptions: Sendable, Hashable, Codable, NodeReadable {
     /// The backend's address (IPv4 or IPv6 literal).
     public var host: String?
     /// The backend's port; defaults to the service's port.
@@ -30,6 +32,7 @@ public struct BackendOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, weight, method, tunnel, thresholds, drain, pulse, vsid, fallback
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(
         host: String? = nil,
@@ -51,18 +54,18 @@ public struct BackendOptions: Sendable, Hashable, Codable {
         self.pulse = pulse
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        host = try reader.read(.host)
-        port = try reader.read(.port)
-        weight = try reader.read(.weight)
-        method = try reader.read(.method)
-        tunnel = try reader.read(.tunnel)
-        thresholds = try reader.read(.thresholds)
-        drain = try reader.read(.drain)
-        pulse = try reader.read(.pulse)
-        vsid = try reader.read(.vsid)
-        fallback = try reader.read(.fallback)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        host = reader.read(.host, in: &context)
+        port = reader.read(.port, in: &context)
+        weight = reader.read(.weight, in: &context)
+        method = reader.read(.method, in: &context)
+        tunnel = reader.read(.tunnel, in: &context)
+        thresholds = reader.read(.thresholds, in: &context)
+        drain = reader.read(.drain, in: &context)
+        pulse = reader.read(.pulse, in: &context)
+        vsid = reader.read(.vsid, in: &context)
+        fallback = reader.read(.fallback, in: &context)
         source = reader.source
     }
 
@@ -81,7 +84,7 @@ public struct BackendOptions: Sendable, Hashable, Codable {
 }
 
 /// `tunnel:` of a tunnelled backend.
-public struct TunnelOptions: Sendable, Hashable, Codable {
+public struct TunnelOptions: Sendable, Hashable, Codable, NodeReadable {
     /// `ipip` (default), `gue` or `gre`.
     public var type: String?
     /// The UDP port for `gue` (required there).
@@ -93,6 +96,7 @@ public struct TunnelOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case type, port, checksum
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(type: String? = nil, port: UInt16? = nil, checksum: String? = nil) {
         self.type = type
@@ -100,17 +104,17 @@ public struct TunnelOptions: Sendable, Hashable, Codable {
         self.checksum = checksum
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        type = try reader.read(.type)
-        port = try reader.read(.port)
-        checksum = try reader.read(.checksum)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        type = reader.read(.type, in: &context)
+        port = reader.read(.port, in: &context)
+        checksum = reader.read(.checksum, in: &context)
         source = reader.source
     }
 }
 
 /// `thresholds:` of a backend (ipvsadm's `-x`/`-y`); 0 means no limit.
-public struct ThresholdOptions: Sendable, Hashable, Codable {
+public struct ThresholdOptions: Sendable, Hashable, Codable, NodeReadable {
     public var upper: Int64?
     public var lower: Int64?
     public var source = SourceMarks()
@@ -118,16 +122,17 @@ public struct ThresholdOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case upper, lower
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(upper: Int64? = nil, lower: Int64? = nil) {
         self.upper = upper
         self.lower = lower
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        upper = try reader.read(.upper)
-        lower = try reader.read(.lower)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        upper = reader.read(.upper, in: &context)
+        lower = reader.read(.lower, in: &context)
         source = reader.source
     }
 }

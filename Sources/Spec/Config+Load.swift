@@ -30,7 +30,7 @@ extension ValidatedFile {
         guard let root else {
             throw Diagnostics([Diagnostic(file: file, mark: Mark(line: 1, column: 1), message: "the file is empty: write 'services: {}' to mean an empty table")])
         }
-        let (written, decodingErrors) = NodeDecoder().decodeCollecting(ConfigFile.self, from: root)
+        let (written, decodingErrors) = ConfigFile.read(from: root)
         var items = decodingErrors
         var config: Config?
         if let written {

@@ -1,6 +1,8 @@
+public import YAMLBridge
+
 /// The whole file as written: `settings`, `defaults` and `services`, before any default is applied
 /// or any rule checked. ``Config`` is what it resolves to.
-public struct ConfigFile: Sendable, Hashable, Codable {
+public struct ConfigFile: Sendable, Hashable, Codable, NodeReadable {
     public var settings: SettingsOptions?
     public var defaults: DefaultsOptions?
     public var services: OrderedEntries<ServiceOptions>?
@@ -9,6 +11,7 @@ public struct ConfigFile: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case settings, defaults, services
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(settings: SettingsOptions? = nil, defaults: DefaultsOptions? = nil, services: OrderedEntries<ServiceOptions>? = nil) {
         self.settings = settings
@@ -16,17 +19,17 @@ public struct ConfigFile: Sendable, Hashable, Codable {
         self.services = services
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        settings = try reader.read(.settings)
-        defaults = try reader.read(.defaults)
-        services = try reader.read(.services)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        settings = reader.read(.settings, in: &context)
+        defaults = reader.read(.defaults, in: &context)
+        services = reader.read(.services, in: &context)
         source = reader.source
     }
 }
 
 /// `settings:`, the daemon-wide options.
-public struct SettingsOptions: Sendable, Hashable, Codable {
+public struct SettingsOptions: Sendable, Hashable, Codable, NodeReadable {
     /// The interface whose first address is the VIP of services without `host`.
     public var interface: String?
     /// How often the kernel is re-read and drift repaired (default 30s).
@@ -40,21 +43,22 @@ public struct SettingsOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case interface, resync, prune, timeouts
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        interface = try reader.read(.interface)
-        resync = try reader.read(.resync)
-        prune = try reader.read(.prune)
-        timeouts = try reader.read(.timeouts)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        interface = reader.read(.interface, in: &context)
+        resync = reader.read(.resync, in: &context)
+        prune = reader.read(.prune, in: &context)
+        timeouts = reader.read(.timeouts, in: &context)
         source = reader.source
     }
 }
 
 /// `settings.timeouts:`, ipvsadm's `--set tcp tcpfin udp`.
-public struct TimeoutOptions: Sendable, Hashable, Codable {
+public struct TimeoutOptions: Sendable, Hashable, Codable, NodeReadable {
     public var tcp: DurationValue?
     public var tcpfin: DurationValue?
     public var udp: DurationValue?
@@ -63,20 +67,21 @@ public struct TimeoutOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case tcp, tcpfin, udp
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        tcp = try reader.read(.tcp)
-        tcpfin = try reader.read(.tcpfin)
-        udp = try reader.read(.udp)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        tcp = reader.read(.tcp, in: &context)
+        tcpfin = reader.read(.tcpfin, in: &context)
+        udp = reader.read(.udp, in: &context)
         source = reader.source
     }
 }
 
 /// `defaults:`, what services and backends inherit when they leave a field out.
-public struct DefaultsOptions: Sendable, Hashable, Codable {
+public struct DefaultsOptions: Sendable, Hashable, Codable, NodeReadable {
     /// Any service field except `host`, `port`, `fwmark`, `family` and `backends`.
     public var service: ServiceOptions?
     /// Any backend field except `host` and `port`.
@@ -86,16 +91,17 @@ public struct DefaultsOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case service, backend
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(service: ServiceOptions? = nil, backend: BackendOptions? = nil) {
         self.service = service
         self.backend = backend
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        service = try reader.read(.service)
-        backend = try reader.read(.backend)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        service = reader.read(.service, in: &context)
+        backend = reader.read(.backend, in: &context)
         source = reader.source
     }
 }

@@ -1,29 +1,34 @@
 public import YAMLBridge
 
-/// Reads the fields of one mapping leniently: a field that fails to decode is reported (with its
-/// position) and read as absent, so decoding goes on and every error in a file is found in one
-/// pass. It keeps the mapping's node so the checks that come after decoding can find positions.
+/// Reads the fields of one mapping leniently: a field that fails to read is reported (with its
+/// position and key path) and read as absent, so reading goes on and every error in a file is
+/// found in one pass. It keeps the mapping's node so the checks that come after reading can find
+/// positions.
 struct FieldReader<Key: CodingKey> {
-    let decoder: any Decoder
-    let container: KeyedDecodingContainer<Key>
+    private var mapping: MappingReader
     private(set) var invalid: Set<String> = []
 
-    init(_ decoder: any Decoder, keyedBy: Key.Type) throws {
-        self.decoder = decoder
-        self.container = try decoder.container(keyedBy: Key.self)
+    /// Checks the keys of `node` against `fields`; throws when `node` is not a mapping.
+    init(_ node: Node, fields: FieldNames, in context: inout ReadContext) throws(ReadFailure) {
+        mapping = try MappingReader(node, fields: fields, in: &context)
     }
 
     /// The value at `key`; `nil` when absent, `null`, or invalid (then already reported).
-    mutating func read<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> T? {
-        let outcome = try decoder.collectingErrors { try container.decodeIfPresent(T.self, forKey: key) }
-        guard let decoded = outcome else {
-            invalid.insert(key.stringValue)
+    mutating func read<T: NodeReadable>(_ key: Key, in context: inout ReadContext) -> T? {
+        let name = key.stringValue
+        guard let node = mapping.value(of: name), !node.isNull else { return nil }
+        context.enter(name)
+        defer { context.leave() }
+        do {
+            return try T(reading: node, in: &context)
+        } catch {
+            context.record(error)
+            invalid.insert(name)
             return nil
         }
-        return decoded
     }
 
-    var source: SourceMarks { SourceMarks(node: decoder.sourceNode, invalid: invalid) }
+    var source: SourceMarks { SourceMarks(node: mapping.node, invalid: invalid) }
 }
 
 /// Where an object and its fields were written, and which fields failed to decode (so later checks

@@ -36,20 +36,30 @@ public struct OrderedEntries<Value: Sendable & Hashable>: Sendable, Hashable {
     public var count: Int { entries.count }
 }
 
-extension OrderedEntries: Decodable where Value: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+extension OrderedEntries: NodeReadable where Value: NodeReadable {
+    /// Reads every entry of the mapping, in the order written; an entry whose value cannot be read
+    /// is reported and left out, and reading goes on with the next.
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        let pairs = try MappingReader.entries(of: node, in: &context)
         var entries: [Entry] = []
-        for key in container.allKeys {
-            let mark = decoder.sourceMark(ofKey: key.stringValue)
-            guard let value = try decoder.collectingErrors({ try container.decode(Value.self, forKey: key) }) else {
-                continue
+        entries.reserveCapacity(pairs.count)
+        for pair in pairs {
+            // The parser refuses a repeated key, so each id's pair is the one it names.
+            guard case .scalar(let key) = pair.key.kind else { continue }
+            context.enter(key.value)
+            defer { context.leave() }
+            do {
+                entries.append(Entry(id: key.value, value: try Value(reading: pair.value, in: &context), mark: pair.key.mark))
+            } catch {
+                context.record(error)
             }
-            entries.append(Entry(id: key.stringValue, value: value, mark: mark))
         }
         self.entries = entries
     }
 }
+
+/// Decodable through ``NodeDecoder`` (a REST API body), by the reader above.
+extension OrderedEntries: Decodable where Value: NodeReadable {}
 
 extension OrderedEntries: Encodable where Value: Encodable {
     public func encode(to encoder: any Encoder) throws {

@@ -1,7 +1,9 @@
+public import YAMLBridge
+
 /// A health check as written (GORB's `pulse` object plus thresholds and a timeout). Every field is
 /// optional: missing ones are inherited from the service's `pulse`, then `defaults.backend.pulse`,
 /// then the built-in defaults.
-public struct PulseOptions: Sendable, Hashable, Codable {
+public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
     public var type: String?
     public var interval: DurationValue?
     public var timeout: DurationValue?
@@ -19,6 +21,7 @@ public struct PulseOptions: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case type, interval, timeout, rise, fall, ramp, inhibit, args
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(
         type: String? = nil,
@@ -36,16 +39,16 @@ public struct PulseOptions: Sendable, Hashable, Codable {
         self.args = args
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        type = try reader.read(.type)
-        interval = try reader.read(.interval)
-        timeout = try reader.read(.timeout)
-        rise = try reader.read(.rise)
-        fall = try reader.read(.fall)
-        ramp = try reader.read(.ramp)
-        inhibit = try reader.read(.inhibit)
-        args = try reader.read(.args)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        type = reader.read(.type, in: &context)
+        interval = reader.read(.interval, in: &context)
+        timeout = reader.read(.timeout, in: &context)
+        rise = reader.read(.rise, in: &context)
+        fall = reader.read(.fall, in: &context)
+        ramp = reader.read(.ramp, in: &context)
+        inhibit = reader.read(.inhibit, in: &context)
+        args = reader.read(.args, in: &context)
         source = reader.source
     }
 
@@ -78,7 +81,7 @@ public struct PulseOptions: Sendable, Hashable, Codable {
 
 /// The probe-specific arguments of a pulse. One struct for all probe types (so the file has one
 /// schema); which fields apply to which type is checked when the spec is resolved.
-public struct PulseArgs: Sendable, Hashable, Codable {
+public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
     /// Probe this address instead of the backend's (GORB's `args.host`).
     public var host: String?
     /// Probe this port instead of the backend's (GORB's `args.port`); a number or a digit string.
@@ -111,24 +114,25 @@ public struct PulseArgs: Sendable, Hashable, Codable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port, method, path, expect, virtualhost, body, sni, insecure, payload, name, query, command
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        host = try reader.read(.host)
-        port = try reader.read(.port)
-        method = try reader.read(.method)
-        path = try reader.read(.path)
-        expect = try reader.read(.expect)
-        virtualhost = try reader.read(.virtualhost)
-        body = try reader.read(.body)
-        sni = try reader.read(.sni)
-        insecure = try reader.read(.insecure)
-        payload = try reader.read(.payload)
-        name = try reader.read(.name)
-        query = try reader.read(.query)
-        command = try reader.read(.command)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        host = reader.read(.host, in: &context)
+        port = reader.read(.port, in: &context)
+        method = reader.read(.method, in: &context)
+        path = reader.read(.path, in: &context)
+        expect = reader.read(.expect, in: &context)
+        virtualhost = reader.read(.virtualhost, in: &context)
+        body = reader.read(.body, in: &context)
+        sni = reader.read(.sni, in: &context)
+        insecure = reader.read(.insecure, in: &context)
+        payload = reader.read(.payload, in: &context)
+        name = reader.read(.name, in: &context)
+        query = reader.read(.query, in: &context)
+        command = reader.read(.command, in: &context)
         source = reader.source
     }
 
@@ -172,7 +176,7 @@ public struct PulseArgs: Sendable, Hashable, Codable {
 }
 
 /// `args.expect`, whose meaning depends on the probe type; kept as written until the type is known.
-public struct ExpectValue: Sendable, Hashable, Codable {
+public struct ExpectValue: Sendable, Hashable, Codable, NodeReadable {
     /// The text as written (a number is kept as its digits; a list joined with commas).
     public var text: String
 
@@ -180,12 +184,11 @@ public struct ExpectValue: Sendable, Hashable, Codable {
         self.text = text
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let list = try? container.decode([String].self) {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        if let list = node.strings {
             text = list.joined(separator: ",")
         } else {
-            text = try container.decode(String.self)
+            text = try String(reading: node, in: &context)
         }
     }
 

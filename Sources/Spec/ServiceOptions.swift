@@ -1,7 +1,9 @@
+public import YAMLBridge
+
 /// A service (IPVS virtual server) as written: GORB's `ServiceOptions` (`host`, `port`,
 /// `protocol`, `method`, `persistent`, `flags`) plus fwmark services, persistence granularity and
 /// engine, one-packet scheduling, a pulse inherited by its backends, and the backends themselves.
-public struct ServiceOptions: Sendable, Hashable, Codable {
+public struct ServiceOptions: Sendable, Hashable, Codable, NodeReadable {
     /// The virtual IP; omitted: the first address of `settings.interface` (or `run -i`).
     public var host: String?
     /// The virtual port (0 only for a persistent "all ports" service).
@@ -39,6 +41,7 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
         case onePacket = "one-packet"
         case flags, pulse, quorum, backends
     }
+    static let fieldNames = FieldNames(CodingKeys.self)
 
     public init(
         host: String? = nil,
@@ -56,22 +59,22 @@ public struct ServiceOptions: Sendable, Hashable, Codable {
         self.backends = backends
     }
 
-    public init(from decoder: any Decoder) throws {
-        var reader = try FieldReader(decoder, keyedBy: CodingKeys.self)
-        host = try reader.read(.host)
-        port = try reader.read(.port)
-        `protocol` = try reader.read(.protocol)
-        fwmark = try reader.read(.fwmark)
-        family = try reader.read(.family)
-        method = try reader.read(.method)
-        persistent = try reader.read(.persistent)
-        netmask = try reader.read(.netmask)
-        persistenceEngine = try reader.read(.persistenceEngine)
-        onePacket = try reader.read(.onePacket)
-        flags = try reader.read(.flags)
-        pulse = try reader.read(.pulse)
-        quorum = try reader.read(.quorum)
-        backends = try reader.read(.backends)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        var reader = try FieldReader<CodingKeys>(node, fields: Self.fieldNames, in: &context)
+        host = reader.read(.host, in: &context)
+        port = reader.read(.port, in: &context)
+        `protocol` = reader.read(.protocol, in: &context)
+        fwmark = reader.read(.fwmark, in: &context)
+        family = reader.read(.family, in: &context)
+        method = reader.read(.method, in: &context)
+        persistent = reader.read(.persistent, in: &context)
+        netmask = reader.read(.netmask, in: &context)
+        persistenceEngine = reader.read(.persistenceEngine, in: &context)
+        onePacket = reader.read(.onePacket, in: &context)
+        flags = reader.read(.flags, in: &context)
+        pulse = reader.read(.pulse, in: &context)
+        quorum = reader.read(.quorum, in: &context)
+        backends = reader.read(.backends, in: &context)
         source = reader.source
     }
 

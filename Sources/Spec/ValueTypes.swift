@@ -1,24 +1,22 @@
+public import YAMLBridge
+
 /// Small value types with their own written forms. Each decodes leniently where GORB users expect
 /// it (a number where a string was documented) and refuses anything ambiguous with a message that
 /// shows the accepted forms.
 
 /// A duration field (`5s`, `1m30s`, `500ms`).
-public struct DurationValue: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct DurationValue: Sendable, Hashable, Codable, NodeReadable, CustomStringConvertible {
     public var duration: Duration
 
     public init(_ duration: Duration) {
         self.duration = duration
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        let text = try String(reading: node, in: &context)
         guard let duration = DurationText.parse(text) else {
             let hint = Int(text.trimmingCharacters()) != nil ? " (add a unit: \(text.trimmingCharacters())s)" : ""
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "expected a duration like 5s, 500ms or 1m30s, found \"\(text)\"\(hint)"
-            )
+            throw ReadFailure(mark: node.mark, message: "expected a duration like 5s, 500ms or 1m30s, found \"\(text)\"\(hint)")
         }
         self.duration = duration
     }
@@ -33,15 +31,14 @@ public struct DurationValue: Sendable, Hashable, Codable, CustomStringConvertibl
 
 /// `persistent`: `true` (the kernel's usual 300 s), `false`, a duration (`10m`), or a number of
 /// seconds (as `ipvsadm -p 600` takes it).
-public enum PersistenceValue: Sendable, Hashable, Codable {
+public enum PersistenceValue: Sendable, Hashable, Codable, NodeReadable {
     case off
     case on
     case timeout(Duration)
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
         // Decide by the written text (no throwing probes: valid input must not pay for errors).
-        let text = (try? container.decode(String.self))?.trimmingCharacters()
+        let text = node.string?.trimmingCharacters()
         if let text, let flag = ["true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false][text] {
             self = flag ? .on : .off
         } else if let text, let seconds = UInt32(text) {
@@ -49,10 +46,7 @@ public enum PersistenceValue: Sendable, Hashable, Codable {
         } else if let text, let duration = DurationText.parse(text) {
             self = .timeout(duration)
         } else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "expected true, false, or a persistence timeout like 300s or 10m"
-            )
+            throw ReadFailure(mark: node.mark, message: "expected true, false, or a persistence timeout like 300s or 10m")
         }
     }
 
@@ -67,19 +61,19 @@ public enum PersistenceValue: Sendable, Hashable, Codable {
 }
 
 /// `flags`: a list (`[sh-fallback, sh-port]`) or GORB's string form (`"sh-fallback|sh-port"`).
-public struct FlagList: Sendable, Hashable, Codable {
+public struct FlagList: Sendable, Hashable, Codable, NodeReadable {
     public var names: [String]
 
     public init(_ names: [String]) {
         self.names = names
     }
 
-    public init(from decoder: any Decoder) throws {
-        if let list = try? decoder.singleValueContainer().decode([String].self) {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        if let list = node.strings {
             names = list
             return
         }
-        let text = try decoder.singleValueContainer().decode(String.self)
+        let text = try String(reading: node, in: &context)
         names = text.split(separator: "|").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
     }
 
@@ -91,19 +85,18 @@ public struct FlagList: Sendable, Hashable, Codable {
 
 /// `netmask`: the persistence granularity, as an IPv4 mask (`255.255.255.0`), or a prefix length
 /// (`24`, `/24`; the only form IPv6 has).
-public struct NetmaskValue: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct NetmaskValue: Sendable, Hashable, Codable, NodeReadable, CustomStringConvertible {
     public var text: String
 
     public init(_ text: String) {
         self.text = text
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(UInt8.self) {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        if let number = try? UInt8(reading: node, in: &context) {
             text = String(number)
         } else {
-            text = try container.decode(String.self)
+            text = try String(reading: node, in: &context)
         }
     }
 
@@ -160,19 +153,18 @@ public struct StatusExpectation: Sendable, Hashable, CustomStringConvertible {
 
 /// `command` of an exec check: a list of arguments (`[/usr/bin/check, --fast]`), or one string
 /// split on spaces (no shell is involved; wrap in `[sh, -c, "…"]` for one).
-public struct CommandArguments: Sendable, Hashable, Codable {
+public struct CommandArguments: Sendable, Hashable, Codable, NodeReadable {
     public var arguments: [String]
 
     public init(_ arguments: [String]) {
         self.arguments = arguments
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let list = try? container.decode([String].self) {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        if let list = node.strings {
             arguments = list
         } else {
-            arguments = try container.decode(String.self).split(separator: " ").map(String.init)
+            arguments = try String(reading: node, in: &context).split(separator: " ").map(String.init)
         }
     }
 

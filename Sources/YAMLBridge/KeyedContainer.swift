@@ -68,17 +68,13 @@ final class KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let known = decoder.session.knownKeys(of: Key.self)
         for pair in pairs {
             guard case .scalar(let scalar) = pair.key.kind, !pair.key.isNull else {
-                decoder.session.diagnostics.append(
-                    Diagnostic(
-                        mark: pair.key.mark,
-                        path: PathComponent.from(codingPath),
-                        message: "a key must be a plain string, found \(pair.key.kindDescription)"
-                    )
-                )
+                decoder.session.diagnostics.append(KeyDiagnostics.notAString(pair.key, in: PathComponent.from(codingPath)))
                 continue
             }
             guard let known, !Self.contains(scalar.value, in: known) else { continue }
-            decoder.session.diagnostics.append(unknownKey(scalar.value, known: known, at: pair.key.mark))
+            decoder.session.diagnostics.append(
+                KeyDiagnostics.unknown(scalar.value, known: known, at: pair.key.mark, in: PathComponent.from(codingPath))
+            )
         }
     }
 
@@ -86,16 +82,6 @@ final class KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let length = name.utf8.count
         for candidate in known where candidate.utf8.count == length && candidate == name { return true }
         return false
-    }
-
-    private func unknownKey(_ name: String, known: [String], at mark: Mark) -> Diagnostic {
-        var message = "unknown key '\(name)'"
-        if let suggestion = Suggestion.closest(to: name, among: known) {
-            message += " (did you mean '\(suggestion)'?)"
-        } else {
-            message += " (expected one of: \(known.sorted().joined(separator: ", ")))"
-        }
-        return Diagnostic(mark: mark, path: PathComponent.from(codingPath + [AnyKey(name)]), message: message)
     }
 
     private func value(for key: Key) throws -> Node {

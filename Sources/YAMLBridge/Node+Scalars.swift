@@ -1,25 +1,49 @@
 /// Scalar conversions. Numbers may be written quoted (`"8080"`), because GORB's users and JSON
 /// tools do that; booleans are `true`/`false` only (never YAML 1.1's `yes`/`no`/`on`, which turn
 /// a country code or a word into a boolean by surprise).
-extension TreeDecoder {
-    private func text(expected: String) throws -> String {
-        guard let scalar = node.scalar, !node.isNull else { throw mismatch(expected: expected) }
+///
+/// Both ways of decoding use these, ``NodeDecoder`` and ``NodeReadable`` types, so a value is
+/// accepted, and refused with the same words, whichever way its type is decoded.
+extension Node {
+    /// The text of a scalar that is not null: what a string field accepts. `nil` for a null, a
+    /// list or a mapping.
+    public var string: String? {
+        guard case .scalar(let scalar) = kind, !isNull else { return nil }
         return scalar.value
     }
 
-    func decodeString() throws -> String {
+    /// The texts of a list of strings (each a scalar that is not null), as a `[String]` field
+    /// reads them; `nil` for anything else, so types that take a list or a string can try the
+    /// list without paying for an error.
+    public var strings: [String]? {
+        guard case .sequence(let items) = kind else { return nil }
+        var texts: [String] = []
+        texts.reserveCapacity(items.count)
+        for item in items {
+            guard let text = item.string else { return nil }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    private func text(expected: String) throws(ReadFailure) -> String {
+        guard let text = string else { throw ReadFailure(self, expected: expected) }
+        return text
+    }
+
+    func readString() throws(ReadFailure) -> String {
         try text(expected: "a string")
     }
 
-    func decodeBool() throws -> Bool {
+    func readBool() throws(ReadFailure) -> Bool {
         switch try text(expected: "true or false") {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
-        default: throw mismatch(expected: "true or false")
+        default: throw ReadFailure(self, expected: "true or false")
         }
     }
 
-    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    func readInteger<T: FixedWidthInteger>(_ type: T.Type) throws(ReadFailure) -> T {
         // The range is worth printing only for a number that does not fit; for anything else the
         // kind is the news ("expected an integer, found a list").
         let text = try text(expected: "an integer")
@@ -27,9 +51,9 @@ extension TreeDecoder {
         let raw = text.trimmingSpaces()
         if let value = Self.parseInteger(raw, as: T.self) { return value }
         if Self.looksLikeInteger(raw) {
-            throw mismatch(expected: "an integer from \(T.min) to \(T.max)")
+            throw ReadFailure(self, expected: "an integer from \(T.min) to \(T.max)")
         }
-        throw mismatch(expected: "an integer")
+        throw ReadFailure(self, expected: "an integer")
     }
 
     /// The common case, read straight from the UTF-8 bytes: up to 18 ASCII digits and nothing else.
@@ -57,7 +81,7 @@ extension TreeDecoder {
         return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    func decodeFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
+    func readFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws(ReadFailure) -> T {
         let raw = try text(expected: "a number").trimmingSpaces()
         switch raw {
         case ".inf", ".Inf", ".INF", "+.inf": return T.infinity
@@ -66,10 +90,10 @@ extension TreeDecoder {
         default: break
         }
         guard !raw.isEmpty, raw.allSatisfy({ "0123456789+-.eE".contains($0) }), let value = T(raw) else {
-            throw mismatch(expected: "a number")
+            throw ReadFailure(self, expected: "a number")
         }
         // `Double("1e400")` is infinity: a number too big must not silently become one.
-        guard value.isFinite else { throw mismatch(expected: "a number within the range of \(T.self)") }
+        guard value.isFinite else { throw ReadFailure(self, expected: "a number within the range of \(T.self)") }
         return value
     }
 
@@ -88,6 +112,33 @@ extension TreeDecoder {
         }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
         return T(negative ? "-" + digits : String(digits), radix: radix)
+    }
+}
+
+/// The conversions for ``NodeDecoder``: a failure becomes a `DecodingError` with this decoder's
+/// key path.
+extension TreeDecoder {
+    func decodeString() throws -> String {
+        do { return try node.readString() } catch { throw mismatch(error) }
+    }
+
+    func decodeBool() throws -> Bool {
+        do { return try node.readBool() } catch { throw mismatch(error) }
+    }
+
+    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        do { return try node.readInteger(type) } catch { throw mismatch(error) }
+    }
+
+    func decodeFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
+        do { return try node.readFloat(type) } catch { throw mismatch(error) }
+    }
+
+    private func mismatch(_ failure: ReadFailure) -> DecodingError {
+        DecodingError.typeMismatch(
+            Any.self,
+            .init(codingPath: codingPath, debugDescription: failure.message, underlyingError: MarkedProblem(mark: failure.mark))
+        )
     }
 }
 
