@@ -5,7 +5,20 @@
 /// one; the error says what to write instead.
 public enum DurationText {
     /// Parses `text`; returns `nil` when it is not a duration.
+    ///
+    /// Every pulse of a big file has a duration or two: ASCII text, which is all of them in
+    /// practice, is read byte by byte; anything else by characters, as written below.
     public static func parse(_ text: String) -> Duration? {
+        var bytes = text
+        switch bytes.withUTF8(ASCIIReading.parse) {
+        case .duration(let duration): return duration
+        case .invalid: return nil
+        case .notASCII: return parseCharacters(text)
+        }
+    }
+
+    /// The definition of the syntax, over characters; ``ASCIIReading`` reads the same for ASCII.
+    static func parseCharacters(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingCharacters())
         guard !rest.isEmpty else { return nil }
         if rest.first == "+" { rest = rest.dropFirst() }
@@ -58,7 +71,7 @@ public enum DurationText {
         return text
     }
 
-    private static let unitNanoseconds: [String: Int64] = [
+    static let unitNanoseconds: [String: Int64] = [
         "ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000,
         "s": 1_000_000_000, "sec": 1_000_000_000, "secs": 1_000_000_000, "second": 1_000_000_000,
         "seconds": 1_000_000_000,
