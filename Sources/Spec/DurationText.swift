@@ -10,7 +10,7 @@ public enum DurationText {
     /// practice, is read byte by byte; anything else by characters, as written below.
     public static func parse(_ text: String) -> Duration? {
         var bytes = text
-        switch bytes.withUTF8(ASCIIReading.parse) {
+        switch bytes.withUTF8({ ASCIIReading.parse($0) }) {
         case .duration(let duration): return duration
         case .invalid: return nil
         case .notASCII: return parseCharacters(text)

@@ -48,55 +48,54 @@ struct TreeBuilder {
         stack.reserveCapacity(min(limits.maxDepth, 64))
     }
 
-    /// Takes one event; returns true at the end of the stream.
-    mutating func consume(_ event: Event) throws(Diagnostic) -> Bool {
-        switch event {
-        case .streamStart, .documentEnd:
-            return false
-        case .streamEnd:
-            return true
-        case .documentStart(let mark):
-            documents += 1
-            if documents > 1 {
-                throw Diagnostic(mark: mark, message: "expected one document, found a second one (remove the extra '---')")
-            }
-            return false
-        case .scalar(let scalar, let anchor, let tag, let mark):
-            let node = Node(.scalar(scalar), mark: mark, tag: tag)
-            try deliver(node, size: 1, anchor: anchor)
-        case .alias(let name, let mark):
-            guard let target = anchors[name] else {
-                if stack.contains(where: { $0.anchor == name }) {
-                    throw Diagnostic(
-                        mark: mark,
-                        message: "the alias '*\(name)' refers to a node that contains it (a recursive alias is not supported)"
-                    )
-                }
-                throw Diagnostic(mark: mark, message: "the alias '*\(name)' refers to no anchor defined before it")
-            }
-            aliasedNodes += target.size
-            if aliasedNodes > limits.maxAliasedNodes {
+    // MARK: - Events, in the order libyaml gives them
+
+    mutating func startDocument(at mark: Mark) throws(Diagnostic) {
+        documents += 1
+        if documents > 1 {
+            throw Diagnostic(mark: mark, message: "expected one document, found a second one (remove the extra '---')")
+        }
+    }
+
+    mutating func scalar(_ scalar: Scalar, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
+        try deliver(Node(.scalar(scalar), mark: mark, tag: tag), size: 1, anchor: anchor)
+    }
+
+    mutating func alias(_ name: String, at mark: Mark) throws(Diagnostic) {
+        guard let target = anchors[name] else {
+            if stack.contains(where: { $0.anchor == name }) {
                 throw Diagnostic(
                     mark: mark,
-                    message: "aliases expand to more than \(limits.maxAliasedNodes) nodes (an alias bomb?)"
+                    message: "the alias '*\(name)' refers to a node that contains it (a recursive alias is not supported)"
                 )
             }
-            try deliver(target.node, size: target.size, anchor: nil, aliasMark: mark)
-        case .sequenceStart(let anchor, let tag, let mark):
-            try push(Frame(isMapping: false, mark: mark, tag: tag, anchor: anchor))
-        case .mappingStart(let anchor, let tag, let mark):
-            try push(Frame(isMapping: true, mark: mark, tag: tag, anchor: anchor))
-        case .sequenceEnd, .mappingEnd:
-            let frame = stack.removeLast()
-            let node: Node
-            if frame.isMapping {
-                node = Node(.mapping(try Self.applyMerges(frame.pairs)), mark: frame.mark, tag: frame.tag)
-            } else {
-                node = Node(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
-            }
-            try deliver(node, size: frame.size, anchor: frame.anchor)
+            throw Diagnostic(mark: mark, message: "the alias '*\(name)' refers to no anchor defined before it")
         }
-        return false
+        aliasedNodes += target.size
+        if aliasedNodes > limits.maxAliasedNodes {
+            throw Diagnostic(
+                mark: mark,
+                message: "aliases expand to more than \(limits.maxAliasedNodes) nodes (an alias bomb?)"
+            )
+        }
+        try deliver(target.node, size: target.size, anchor: nil, aliasMark: mark)
+    }
+
+    /// A sequence or a mapping begins.
+    mutating func start(isMapping: Bool, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
+        try push(Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor))
+    }
+
+    /// The innermost open sequence or mapping ends.
+    mutating func end() throws(Diagnostic) {
+        let frame = stack.removeLast()
+        let node: Node
+        if frame.isMapping {
+            node = Node(.mapping(try Self.applyMerges(frame.pairs)), mark: frame.mark, tag: frame.tag)
+        } else {
+            node = Node(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
+        }
+        try deliver(node, size: frame.size, anchor: frame.anchor)
     }
 
     private mutating func push(_ frame: Frame) throws(Diagnostic) {

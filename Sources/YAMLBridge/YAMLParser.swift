@@ -21,14 +21,7 @@ public enum YAMLParser {
         var builder = TreeBuilder(limits: limits)
         let parser = EventParser(bytes: bytes)
         defer { parser.close() }
-        do {
-            while true {
-                let event = try parser.next()
-                if try builder.consume(event) { break }
-            }
-        } catch {
-            throw error
-        }
+        try parser.run(into: &builder)
         return builder.root
     }
 
@@ -36,17 +29,6 @@ public enum YAMLParser {
     public static func parse(_ text: String, limits: ParseLimits = .standard) throws(Diagnostic) -> Node? {
         try parse(Array(text.utf8), limits: limits)
     }
-}
-
-/// One libyaml event, copied out of C memory into Swift values.
-enum Event {
-    case streamStart, streamEnd, documentStart(Mark), documentEnd
-    case scalar(Scalar, anchor: String?, tag: String?, Mark)
-    case sequenceStart(anchor: String?, tag: String?, Mark)
-    case sequenceEnd
-    case mappingStart(anchor: String?, tag: String?, Mark)
-    case mappingEnd
-    case alias(String, Mark)
 }
 
 /// Owns a `yaml_parser_t` and the input bytes it points into (libyaml keeps that pointer, so the
@@ -113,45 +95,46 @@ final class EventParser {
 
     deinit { assert(closed, "EventParser leaked: close() was not called") }
 
-    func next() throws(Diagnostic) -> Event {
+    /// Pulls every event of the input and hands each to `builder` as it comes, straight from
+    /// libyaml's memory (no intermediate event value to copy and destroy).
+    func run(into builder: inout TreeBuilder) throws(Diagnostic) {
         var event = yaml_event_t()
-        guard yaml_parser_parse(parser, &event) == 1 else { throw error() }
-        defer { yaml_event_delete(&event) }
-        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-        switch event.type {
-        case YAML_STREAM_START_EVENT: return .streamStart
-        case YAML_STREAM_END_EVENT: return .streamEnd
-        case YAML_DOCUMENT_START_EVENT: return .documentStart(mark)
-        case YAML_DOCUMENT_END_EVENT: return .documentEnd
-        case YAML_ALIAS_EVENT:
-            return .alias(Self.string(event.data.alias.anchor) ?? "", mark)
-        case YAML_SCALAR_EVENT:
-            let data = event.data.scalar
-            let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
-            let style: Scalar.Style =
-                switch data.style {
-                case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
-                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
-                case YAML_LITERAL_SCALAR_STYLE: .literal
-                case YAML_FOLDED_SCALAR_STYLE: .folded
-                default: .plain
-                }
-            return .scalar(
-                Scalar(value, style: style),
-                anchor: Self.string(data.anchor),
-                tag: Self.string(data.tag),
-                mark
-            )
-        case YAML_SEQUENCE_START_EVENT:
-            let data = event.data.sequence_start
-            return .sequenceStart(anchor: Self.string(data.anchor), tag: Self.string(data.tag), mark)
-        case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
-        case YAML_MAPPING_START_EVENT:
-            let data = event.data.mapping_start
-            return .mappingStart(anchor: Self.string(data.anchor), tag: Self.string(data.tag), mark)
-        case YAML_MAPPING_END_EVENT: return .mappingEnd
-        default:
-            throw Diagnostic(mark: mark, message: "unexpected YAML event \(event.type.rawValue)")
+        while true {
+            guard yaml_parser_parse(parser, &event) == 1 else { throw error() }
+            defer { yaml_event_delete(&event) }
+            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            switch event.type {
+            case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
+                continue
+            case YAML_STREAM_END_EVENT:
+                return
+            case YAML_DOCUMENT_START_EVENT:
+                try builder.startDocument(at: mark)
+            case YAML_ALIAS_EVENT:
+                try builder.alias(Self.string(event.data.alias.anchor) ?? "", at: mark)
+            case YAML_SCALAR_EVENT:
+                let data = event.data.scalar
+                let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+                let style: Scalar.Style =
+                    switch data.style {
+                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+                    case YAML_LITERAL_SCALAR_STYLE: .literal
+                    case YAML_FOLDED_SCALAR_STYLE: .folded
+                    default: .plain
+                    }
+                try builder.scalar(Scalar(value, style: style), anchor: Self.string(data.anchor), tag: Self.string(data.tag), at: mark)
+            case YAML_SEQUENCE_START_EVENT:
+                let data = event.data.sequence_start
+                try builder.start(isMapping: false, anchor: Self.string(data.anchor), tag: Self.string(data.tag), at: mark)
+            case YAML_MAPPING_START_EVENT:
+                let data = event.data.mapping_start
+                try builder.start(isMapping: true, anchor: Self.string(data.anchor), tag: Self.string(data.tag), at: mark)
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                try builder.end()
+            default:
+                throw Diagnostic(mark: mark, message: "unexpected YAML event \(event.type.rawValue)")
+            }
         }
     }
 
