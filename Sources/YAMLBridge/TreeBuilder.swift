@@ -1,13 +1,14 @@
 /// Folds libyaml events into a ``Node`` tree with an explicit stack (no recursion), resolving
 /// anchors, aliases and merge keys, rejecting duplicate keys, and enforcing ``ParseLimits``.
 ///
-/// A struct kept in a local variable by the parser: as a class, every access to `stack` paid for a
-/// dynamic exclusivity check, a tenth of the whole parse.
+/// A struct passed `inout` to the event loop: as a class, every access to its stack paid for a
+/// dynamic exclusivity check, a tenth of the whole parse. Every node is moved, never copied, from
+/// the event that makes it into its parent (a copy of a node retains its text and its children).
 struct TreeBuilder {
-    /// One open sequence or mapping.
+    /// One open sequence or mapping (or the document around the root).
     ///
     /// The children live in stored arrays of the frame (not in an enum payload) so that
-    /// `stack[top].items.append(node)` mutates them in place: an array inside an enum payload has
+    /// `current.pairs.append(pair)` mutates them in place: an array inside an enum payload has
     /// to be taken out and put back, and any copy the compiler keeps alive meanwhile (debug builds
     /// do) turns every append into a copy of the whole array, O(n²) for a big mapping.
     private struct Frame {
@@ -15,21 +16,24 @@ struct TreeBuilder {
         var items: [Node] = []
         var pairs: [Pair] = []
         var pendingKey: Node?
-        /// Scalar keys seen so far → their index in `pairs`, for the duplicate-key check. Built
-        /// only once a mapping grows past ``TreeBuilder/linearKeyScanLimit`` keys: below that a
-        /// linear scan is cheaper than hashing, and most mappings of a config file are small.
-        var keyIndex: [String: Int]?
+        /// Where this mapping's keys begin in ``TreeBuilder/keys``.
+        var firstKey: Int
+        /// Scalar keys seen so far → where each was first written, for the duplicate-key check.
+        /// Built only once a mapping grows past ``TreeBuilder/linearKeyScanLimit`` keys: below that
+        /// a linear scan is cheaper than hashing, and most mappings of a config file are small.
+        var keyIndex: [String: Mark]?
         var mark: Mark
         var tag: String?
         var anchor: String?
         /// Nodes in this subtree so far, counting alias expansions (for the alias budget).
         var size: Int = 1
 
-        init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?) {
+        init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?, firstKey: Int) {
             self.isMapping = isMapping
             self.mark = mark
             self.tag = tag
             self.anchor = anchor
+            self.firstKey = firstKey
         }
     }
 
@@ -37,7 +41,14 @@ struct TreeBuilder {
     static var linearKeyScanLimit: Int { 12 }
 
     private let limits: ParseLimits
+    /// The innermost open collection; at the top level, the document, which holds no children.
+    private var current: Frame
+    /// The collections around `current`, outermost first (the document's frame at the bottom).
     private var stack: [Frame] = []
+    /// The scalar keys of the open mappings (each mapping's from its ``Frame/firstKey``) with
+    /// where they were written: the duplicate-key check scans these, not the pairs, whose keys
+    /// are nodes to take apart.
+    private var keys: [(name: String, mark: Mark)] = []
     private var anchors: [String: (node: Node, size: Int)] = [:]
     private var aliasedNodes = 0
     private var documents = 0
@@ -45,7 +56,9 @@ struct TreeBuilder {
 
     init(limits: ParseLimits) {
         self.limits = limits
+        current = Frame(isMapping: false, mark: Mark(line: 1, column: 1), tag: nil, anchor: nil, firstKey: 0)
         stack.reserveCapacity(min(limits.maxDepth, 64))
+        keys.reserveCapacity(64)
     }
 
     // MARK: - Events, in the order libyaml gives them
@@ -57,13 +70,13 @@ struct TreeBuilder {
         }
     }
 
-    mutating func scalar(_ scalar: Scalar, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
+    mutating func scalar(_ scalar: consuming Scalar, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
         try deliver(Node(.scalar(scalar), mark: mark, tag: tag), size: 1, anchor: anchor)
     }
 
     mutating func alias(_ name: String, at mark: Mark) throws(Diagnostic) {
         guard let target = anchors[name] else {
-            if stack.contains(where: { $0.anchor == name }) {
+            if current.anchor == name || stack.contains(where: { $0.anchor == name }) {
                 throw Diagnostic(
                     mark: mark,
                     message: "the alias '*\(name)' refers to a node that contains it (a recursive alias is not supported)"
@@ -83,14 +96,25 @@ struct TreeBuilder {
 
     /// A sequence or a mapping begins.
     mutating func start(isMapping: Bool, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
-        try push(Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor))
+        // The document's frame is at the bottom of the stack and holds no collection.
+        if stack.count >= limits.maxDepth {
+            throw Diagnostic(mark: mark, message: "nesting is deeper than the limit of \(limits.maxDepth) levels")
+        }
+        // An anchor is defined from its node's start: an alias inside the node is recursive and an
+        // older anchor of the same name is shadowed from here on.
+        if let anchor { anchors[anchor] = nil }
+        var outer = Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor, firstKey: keys.count)
+        swap(&outer, &current)
+        stack.append(outer)
     }
 
     /// The innermost open sequence or mapping ends.
     mutating func end() throws(Diagnostic) {
-        let frame = stack.removeLast()
+        var frame = stack.removeLast()
+        swap(&frame, &current)
         let node: Node
         if frame.isMapping {
+            keys.removeSubrange(frame.firstKey...)
             node = Node(.mapping(try Self.applyMerges(frame.pairs)), mark: frame.mark, tag: frame.tag)
         } else {
             node = Node(.sequence(frame.items), mark: frame.mark, tag: frame.tag)
@@ -98,85 +122,72 @@ struct TreeBuilder {
         try deliver(node, size: frame.size, anchor: frame.anchor)
     }
 
-    private mutating func push(_ frame: Frame) throws(Diagnostic) {
-        if stack.count >= limits.maxDepth {
-            throw Diagnostic(mark: frame.mark, message: "nesting is deeper than the limit of \(limits.maxDepth) levels")
-        }
-        // An anchor is defined from its node's start: an alias inside the node is recursive and an
-        // older anchor of the same name is shadowed from here on.
-        if let anchor = frame.anchor { anchors[anchor] = nil }
-        stack.append(frame)
-    }
+    // MARK: - Building
 
-    private mutating func deliver(_ node: Node, size: Int, anchor: String?, aliasMark: Mark? = nil) throws(Diagnostic) {
-        if let anchor { anchors[anchor] = (node, size) }
+    private mutating func deliver(_ node: consuming Node, size: Int, anchor: String?, aliasMark: Mark? = nil) throws(Diagnostic) {
+        if let anchor { anchors[anchor] = (copy node, size) }
         guard !stack.isEmpty else {
             root = node
             return
         }
-        let top = stack.count - 1
-        stack[top].size += size
-        guard stack[top].isMapping else {
+        current.size += size
+        guard current.isMapping else {
             // Room for a typical list at once rather than growing 1, 2, 4, 8.
-            if stack[top].items.capacity == 0 { stack[top].items.reserveCapacity(8) }
-            stack[top].items.append(node)
+            if current.items.capacity == 0 { current.items.reserveCapacity(8) }
+            current.items.append(node)
             return
         }
-        if let key = stack[top].pendingKey {
-            stack[top].pendingKey = nil
-            if stack[top].pairs.capacity == 0 { stack[top].pairs.reserveCapacity(8) }
-            stack[top].pairs.append(Pair(key: key, value: node))
+        if let key = current.pendingKey.take() {
+            if current.pairs.capacity == 0 { current.pairs.reserveCapacity(8) }
+            current.pairs.append(Pair(key: key, value: node))
             return
         }
-        var key = node
-        if let aliasMark { key.mark = aliasMark }
-        try Self.checkDuplicate(key, in: &stack[top])
-        stack[top].pendingKey = key
+        if let aliasMark { node.mark = aliasMark }
+        try checkDuplicate(node)
+        current.pendingKey = node
     }
 
-    /// Throws when `key` repeats a scalar key of the mapping; records it otherwise. Merge keys `<<`
-    /// may repeat (each merges more).
-    private static func checkDuplicate(_ key: Node, in frame: inout Frame) throws(Diagnostic) {
-        guard let name = key.scalar?.value, !Self.isMergeKey(key) else { return }
-        let position = frame.pairs.count
-        var first: Int?
-        if frame.keyIndex != nil {
+    /// Throws when `key` repeats a scalar key of the current mapping; records it otherwise. Merge
+    /// keys `<<` may repeat (each merges more).
+    private mutating func checkDuplicate(_ key: borrowing Node) throws(Diagnostic) {
+        guard case .scalar(let scalar) = key.kind, !Self.isMergeKey(scalar, tag: key.tag) else { return }
+        let name = scalar.value
+        var first: Mark?
+        if current.keyIndex != nil {
             // Mutated through `!` so the dictionary is updated in place, never copied.
-            if let existing = frame.keyIndex![name] {
+            if let existing = current.keyIndex![name] {
                 first = existing
             } else {
-                frame.keyIndex![name] = position
+                current.keyIndex![name] = key.mark
             }
-        } else if position < Self.linearKeyScanLimit {
+        } else if keys.count - current.firstKey < Self.linearKeyScanLimit {
             let length = name.utf8.count
-            first = frame.pairs.firstIndex {
-                guard case .scalar(let scalar) = $0.key.kind, scalar.value.utf8.count == length else { return false }
-                return scalar.value == name && !Self.isMergeKey($0.key)
+            for index in current.firstKey..<keys.count where keys[index].name.utf8.count == length && keys[index].name == name {
+                first = keys[index].mark
+                break
             }
+            if first == nil { keys.append((name, key.mark)) }
         } else {
-            var index: [String: Int] = [:]
-            index.reserveCapacity(position * 2)
-            for (offset, pair) in frame.pairs.enumerated() {
-                if let existing = pair.key.scalar?.value, !Self.isMergeKey(pair.key), index[existing] == nil {
-                    index[existing] = offset
-                }
-            }
+            var index: [String: Mark] = [:]
+            index.reserveCapacity((keys.count - current.firstKey) * 2)
+            for entry in keys[current.firstKey...] { index[entry.name] = entry.mark }
             first = index[name]
-            if first == nil { index[name] = position }
-            frame.keyIndex = index
+            if first == nil { index[name] = key.mark }
+            current.keyIndex = index
         }
         if let first {
-            throw Diagnostic(
-                mark: key.mark,
-                message: "duplicate key '\(name)' (first defined at \(frame.pairs[first].key.mark))"
-            )
+            throw Diagnostic(mark: key.mark, message: "duplicate key '\(name)' (first defined at \(first))")
         }
+    }
+
+    private static func isMergeKey(_ scalar: borrowing Scalar, tag: String?) -> Bool {
+        scalar.value.utf8.count == 2 && scalar.value == "<<" && scalar.style == .plain
+            && (tag == nil || tag == "tag:yaml.org,2002:merge")
     }
 
     private static func isMergeKey(_ key: Node) -> Bool {
-        guard case .scalar(let scalar) = key.kind, scalar.value.utf8.count == 2 else { return false }
-        return scalar.value == "<<" && scalar.style == .plain
-            && (key.tag == nil || key.tag == "tag:yaml.org,2002:merge")
+        guard case .scalar(let scalar) = key.kind else { return false }
+        return isMergeKey(scalar, tag: key.tag)
     }
 
     /// Applies YAML merge keys (`<<: *defaults` or `<<: [*a, *b]`): keys written in the mapping win,
