@@ -15,7 +15,9 @@ struct TreeBuilder {
         var isMapping: Bool
         var items: [Node] = []
         var pairs: [Pair] = []
-        var pendingKey: Node?
+        /// The last pair has its key and waits for its value (a placeholder until then): a key
+        /// goes straight into `pairs`, never into an optional to be copied out again.
+        var awaitsValue = false
         /// Where this mapping's keys begin in ``TreeBuilder/keys``.
         var firstKey: Int
         /// Scalar keys seen so far → where each was first written, for the duplicate-key check.
@@ -71,6 +73,7 @@ struct TreeBuilder {
     }
 
     mutating func scalar(_ scalar: consuming Scalar, anchor: String?, tag: String?, at mark: Mark) throws(Diagnostic) {
+        if isExpectingKey { try checkDuplicate(scalar, tag: tag, at: mark) }
         try deliver(Node(.scalar(scalar), mark: mark, tag: tag), size: 1, anchor: anchor)
     }
 
@@ -91,6 +94,9 @@ struct TreeBuilder {
                 message: "aliases expand to more than \(limits.maxAliasedNodes) nodes (an alias bomb?)"
             )
         }
+        if isExpectingKey, case .scalar(let scalar) = target.node.kind {
+            try checkDuplicate(scalar, tag: target.node.tag, at: mark)
+        }
         try deliver(target.node, size: target.size, anchor: nil, aliasMark: mark)
     }
 
@@ -105,7 +111,7 @@ struct TreeBuilder {
         if let anchor { anchors[anchor] = nil }
         var outer = Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor, firstKey: keys.count)
         swap(&outer, &current)
-        stack.append(outer)
+        stack.append(consume outer)
     }
 
     /// The innermost open sequence or mapping ends.
@@ -137,20 +143,28 @@ struct TreeBuilder {
             current.items.append(node)
             return
         }
-        if let key = current.pendingKey.take() {
-            if current.pairs.capacity == 0 { current.pairs.reserveCapacity(8) }
-            current.pairs.append(Pair(key: key, value: node))
+        if current.awaitsValue {
+            current.pairs[current.pairs.count - 1].value = node
+            current.awaitsValue = false
             return
         }
+        // A key: checked for duplicates when it arrived (``scalar(_:anchor:tag:at:)``).
         if let aliasMark { node.mark = aliasMark }
-        try checkDuplicate(node)
-        current.pendingKey = node
+        if current.pairs.capacity == 0 { current.pairs.reserveCapacity(8) }
+        current.pairs.append(Pair(key: node, value: Self.placeholder))
+        current.awaitsValue = true
     }
 
-    /// Throws when `key` repeats a scalar key of the current mapping; records it otherwise. Merge
-    /// keys `<<` may repeat (each merges more).
-    private mutating func checkDuplicate(_ key: borrowing Node) throws(Diagnostic) {
-        guard case .scalar(let scalar) = key.kind, !Self.isMergeKey(scalar, tag: key.tag) else { return }
+    /// The value of a pair whose value has not come yet (an empty list: no allocation).
+    private static var placeholder: Node { Node(.sequence([]), mark: Mark(line: 0, column: 0)) }
+
+    /// The next node is a key of the innermost mapping.
+    private var isExpectingKey: Bool { !stack.isEmpty && current.isMapping && !current.awaitsValue }
+
+    /// Throws when the key `scalar` at `mark` repeats a scalar key of the current mapping; records
+    /// it otherwise. Merge keys `<<` may repeat (each merges more).
+    private mutating func checkDuplicate(_ scalar: borrowing Scalar, tag: String?, at mark: Mark) throws(Diagnostic) {
+        guard !Self.isMergeKey(scalar, tag: tag) else { return }
         let name = scalar.value
         var first: Mark?
         if current.keyIndex != nil {
@@ -158,7 +172,7 @@ struct TreeBuilder {
             if let existing = current.keyIndex![name] {
                 first = existing
             } else {
-                current.keyIndex![name] = key.mark
+                current.keyIndex![name] = mark
             }
         } else if keys.count - current.firstKey < Self.linearKeyScanLimit {
             let length = name.utf8.count
@@ -166,17 +180,17 @@ struct TreeBuilder {
                 first = keys[index].mark
                 break
             }
-            if first == nil { keys.append((name, key.mark)) }
+            if first == nil { keys.append((name, mark)) }
         } else {
             var index: [String: Mark] = [:]
             index.reserveCapacity((keys.count - current.firstKey) * 2)
             for entry in keys[current.firstKey...] { index[entry.name] = entry.mark }
             first = index[name]
-            if first == nil { index[name] = key.mark }
+            if first == nil { index[name] = mark }
             current.keyIndex = index
         }
         if let first {
-            throw Diagnostic(mark: key.mark, message: "duplicate key '\(name)' (first defined at \(first))")
+            throw Diagnostic(mark: mark, message: "duplicate key '\(name)' (first defined at \(first))")
         }
     }
 
