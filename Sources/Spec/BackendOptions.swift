@@ -72,14 +72,20 @@ public struct BackendOptions: Sendable, Hashable, Codable, NodeReadable {
     /// `self` with its missing fields taken from `base` (the `defaults.backend` section); the pulse
     /// is merged separately, along its whole chain (``PulseOptions/merge(_:)``).
     public func inheriting(from base: BackendOptions?) -> BackendOptions {
-        guard let base else { return self }
         var merged = self
-        merged.weight = weight ?? base.weight
-        merged.method = method ?? base.method
-        merged.tunnel = tunnel ?? base.tunnel
-        merged.thresholds = thresholds ?? base.thresholds
-        merged.drain = drain ?? base.drain
+        merged.inherit(from: base)
         return merged
+    }
+
+    /// ``inheriting(from:)`` in place: a backend is a big value, and the resolver completes its own
+    /// copy rather than making a second one.
+    mutating func inherit(from base: BackendOptions?) {
+        guard base != nil else { return }
+        if weight == nil { weight = base?.weight }
+        if method == nil { method = base?.method }
+        if tunnel == nil { tunnel = base?.tunnel }
+        if thresholds == nil { thresholds = base?.thresholds }
+        if drain == nil { drain = base?.drain }
     }
 }
 

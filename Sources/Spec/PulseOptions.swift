@@ -136,23 +136,23 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
         source = reader.source
     }
 
-    /// The keys that are set, for the "does not apply to this probe" check.
-    var presentKeys: [CodingKeys] {
-        var keys: [CodingKeys] = []
-        if host != nil { keys.append(.host) }
-        if port != nil { keys.append(.port) }
-        if method != nil { keys.append(.method) }
-        if path != nil { keys.append(.path) }
-        if expect != nil { keys.append(.expect) }
-        if virtualhost != nil { keys.append(.virtualhost) }
-        if body != nil { keys.append(.body) }
-        if sni != nil { keys.append(.sni) }
-        if insecure != nil { keys.append(.insecure) }
-        if payload != nil { keys.append(.payload) }
-        if name != nil { keys.append(.name) }
-        if query != nil { keys.append(.query) }
-        if command != nil { keys.append(.command) }
-        return keys
+    /// Whether the arg `key` is set, for the "does not apply to this probe" check.
+    func isSet(_ key: CodingKeys) -> Bool {
+        switch key {
+        case .host: host != nil
+        case .port: port != nil
+        case .method: method != nil
+        case .path: path != nil
+        case .expect: expect != nil
+        case .virtualhost: virtualhost != nil
+        case .body: body != nil
+        case .sni: sni != nil
+        case .insecure: insecure != nil
+        case .payload: payload != nil
+        case .name: name != nil
+        case .query: query != nil
+        case .command: command != nil
+        }
     }
 
     func inheriting(from base: PulseArgs?) -> PulseArgs {

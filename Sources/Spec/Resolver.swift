@@ -19,6 +19,25 @@ struct Resolver {
         var resolved: Service
     }
 
+    /// The `defaults` section as services and backends inherit from it, with its pulses taken out
+    /// once: asked for every backend, they were copied out of the section (a big value) each time.
+    struct Inherited {
+        var service: ServiceOptions?
+        var backend: BackendOptions?
+        var servicePulse: PulseOptions?
+        var backendPulse: PulseOptions?
+        /// Whether either default has a pulse (if not, a backend's pulse is not merged with them).
+        var hasPulse: Bool
+
+        init(_ defaults: DefaultsOptions) {
+            service = defaults.service
+            backend = defaults.backend
+            servicePulse = defaults.service?.pulse
+            backendPulse = defaults.backend?.pulse
+            hasPulse = servicePulse != nil || backendPulse != nil
+        }
+    }
+
     init(interfaceOverride: String?, known: [String: KnownService] = [:]) {
         self.interfaceOverride = interfaceOverride
         self.known = known
@@ -34,16 +53,17 @@ struct Resolver {
         let settings = resolveSettings(file.settings)
         let defaults = file.defaults ?? DefaultsOptions()
         checkDefaults(defaults)
+        let inherited = Inherited(defaults)
         var services: [Service] = []
         var identities: [ServiceEndpoint: (id: String, mark: Mark?)] = [:]
         for entry in file.services?.entries ?? [] {
             let path: [PathComponent] = [.key("services"), .key(entry.id)]
             let service: Service
-            if let known = known[entry.id], known.written == entry.value {
+            if !known.isEmpty, let known = known[entry.id], known.written == entry.value {
                 service = known.resolved
             } else {
-                checkID(entry.id, path: path, mark: entry.mark, what: "service")
-                guard let resolved = resolveService(entry, defaults: defaults, settings: settings, path: path) else { continue }
+                checkID(entry.id, path: { path }, mark: entry.mark, what: "service")
+                guard let resolved = resolveService(entry, inherited: inherited, settings: settings, path: path) else { continue }
                 service = resolved
             }
             // Two services clash in the kernel when their endpoints are equal.
@@ -58,10 +78,12 @@ struct Resolver {
         return Config(settings: settings, services: services, defaults: defaults)
     }
 
-    private mutating func checkID(_ id: String, path: [PathComponent], mark: Mark?, what: String) {
+    private mutating func checkID(_ id: String, path: () -> [PathComponent], mark: Mark?, what: String) {
         let utf8 = id.utf8
-        if utf8.isEmpty || utf8.count > 128 || !utf8.allSatisfy(Self.isIDByte) {
-            error(path, mark, "\(what) id '\(id)' must be 1 to 128 letters, digits, '-', '_', '.', ':' or '@' (it is a REST API path segment)")
+        var valid = !utf8.isEmpty && utf8.count <= 128
+        for byte in utf8 where !Self.isIDByte(byte) { valid = false }
+        if !valid {
+            error(path(), mark, "\(what) id '\(id)' must be 1 to 128 letters, digits, '-', '_', '.', ':' or '@' (it is a REST API path segment)")
         }
     }
 
@@ -151,12 +173,12 @@ struct Resolver {
 
     private mutating func resolveService(
         _ entry: OrderedEntries<ServiceOptions>.Entry,
-        defaults: DefaultsOptions,
+        inherited: Inherited,
         settings: Settings,
         path: [PathComponent]
     ) -> Service? {
         let written = entry.value
-        let options = written.inheriting(from: defaults.service)
+        let options = written.inheriting(from: inherited.service)
         let source = written.source
         var valid = true
         func field(_ name: String) -> [PathComponent] { path + [.key(name)] }
@@ -258,19 +280,23 @@ struct Resolver {
             case nil: nil
             }
         }()
-        for backendEntry in options.backends?.entries ?? [] {
-            let backendPath = path + [.key("backends"), .key(backendEntry.id)]
-            checkID(backendEntry.id, path: backendPath, mark: backendEntry.mark, what: "backend")
-            guard let backend = resolveBackend(backendEntry, defaults: defaults, servicePulse: servicePulse, servicePort: defaultPort, serviceFamily: family, path: backendPath) else {
+        // By index: a backend is a big value, and the loop variable of `for in` would be a copy.
+        let backendEntries = options.backends?.entries ?? []
+        for index in backendEntries.indices {
+            let id = backendEntries[index].id
+            func backendPath() -> [PathComponent] { path + [.key("backends"), .key(id)] }
+            checkID(id, path: backendPath, mark: backendEntries[index].mark, what: "backend")
+            guard let backend = resolveBackend(backendEntries[index], inherited: inherited, servicePulse: servicePulse, servicePort: defaultPort, serviceFamily: family, path: backendPath) else {
                 valid = false
                 continue
             }
             let key = BackendEndpoint(address: backend.address, port: backend.port)
             if let other = seen[key] {
-                error(backendPath, backendEntry.mark, "backend '\(backendEntry.id)' has the same address and port (\(key)) as backend '\(other)' of this service")
+                let backendEntry = backendEntries[index]
+                error(backendPath(), backendEntry.mark, "backend '\(backendEntry.id)' has the same address and port (\(key)) as backend '\(other)' of this service")
                 valid = false
             } else {
-                seen[key] = backendEntry.id
+                seen[key] = id
             }
             backends.append(backend)
         }
@@ -281,7 +307,7 @@ struct Resolver {
             if (0...100_000).contains(value) {
                 quorum = value
             } else {
-                error(field("quorum"), source["quorum"] ?? defaults.service?.source["quorum"], "quorum must be from 0 to 100000 healthy backends, found \(value)")
+                error(field("quorum"), source["quorum"] ?? inherited.service?.source["quorum"], "quorum must be from 0 to 100000 healthy backends, found \(value)")
                 valid = false
             }
         }
@@ -391,19 +417,24 @@ struct Resolver {
 
     private mutating func resolveBackend(
         _ entry: OrderedEntries<BackendOptions>.Entry,
-        defaults: DefaultsOptions,
+        inherited: Inherited,
         servicePulse: PulseOptions?,
         servicePort: UInt16?,
         serviceFamily: AddressFamily?,
-        path: [PathComponent]
+        path: () -> [PathComponent]
     ) -> Backend? {
-        let written = entry.value
-        var options = written.inheriting(from: defaults.backend)
-        // The service's pulse sits between the backend's own and the defaults.
-        options.pulse = PulseOptions.merge([written.pulse, servicePulse, defaults.service?.pulse, defaults.backend?.pulse])
-        let source = written.source
+        // One copy of the backend, completed in place (not `inheriting(from:)`, a second copy).
+        var options = entry.value
+        let source = options.source
+        let fallback = options.fallback
+        options.inherit(from: inherited.backend)
+        // The service's pulse sits between the backend's own and the defaults; a backend whose
+        // pulse is the only one keeps it as it is.
+        if servicePulse != nil || inherited.hasPulse {
+            options.pulse = PulseOptions.merge([options.pulse, servicePulse, inherited.servicePulse, inherited.backendPulse])
+        }
         var ok = true
-        func field(_ name: String) -> [PathComponent] { path + [.key(name)] }
+        func field(_ name: String) -> [PathComponent] { path() + [.key(name)] }
 
         var address: IPAddress?
         if let text = options.host {
@@ -419,7 +450,7 @@ struct Resolver {
                 ok = false
             }
         } else if !source.invalid.contains("host") {
-            error(path, entry.mark ?? source.object, "backend '\(entry.id)' needs a 'host'")
+            error(path(), entry.mark ?? source.object, "backend '\(entry.id)' needs a 'host'")
             ok = false
         } else {
             ok = false
@@ -439,7 +470,7 @@ struct Resolver {
             if (0...Int64(Int32.max)).contains(value) {
                 weight = Int32(value)
             } else {
-                error(field("weight"), source["weight"] ?? defaults.backend?.source["weight"], "weight must be from 0 to 2147483647, found \(value)")
+                error(field("weight"), source["weight"] ?? inherited.backend?.source["weight"], "weight must be from 0 to 2147483647, found \(value)")
                 ok = false
             }
         }
@@ -507,7 +538,7 @@ struct Resolver {
             }
         }
 
-        let pulse = resolvePulse(options.pulse, path: field("pulse"))
+        let pulse = resolvePulse(options.pulse, path: { field("pulse") })
         guard ok, let address, let pulse else { return nil }
         return Backend(
             id: entry.id,
@@ -519,7 +550,7 @@ struct Resolver {
             lowerThreshold: lower,
             drain: drain,
             pulse: pulse,
-            fallback: written.fallback ?? false
+            fallback: fallback ?? false
         )
     }
 
@@ -564,7 +595,7 @@ struct Resolver {
 
     // MARK: - pulse
 
-    private mutating func resolvePulse(_ options: PulseOptions?, path: [PathComponent]) -> Pulse? {
+    private mutating func resolvePulse(_ options: PulseOptions?, path: () -> [PathComponent]) -> Pulse? {
         guard let options else { return Pulse() }
         var ok = true
         let source = options.source
@@ -573,17 +604,17 @@ struct Resolver {
             if let value = PulseType(rawValue: text.lowercased()) {
                 type = value
             } else {
-                error(path + [.key("type")], source["type"], unknownWord("pulse type", text, PulseType.allCases.map(\.rawValue)))
+                error(path() + [.key("type")], source["type"], unknownWord("pulse type", text, PulseType.allCases.map(\.rawValue)))
                 return nil
             }
         }
         var interval = Defaults.pulseInterval
         if let value = options.interval {
             if value.duration <= .zero {
-                error(path + [.key("interval")], source["interval"], "pulse interval must be positive, found \(value)")
+                error(path() + [.key("interval")], source["interval"], "pulse interval must be positive, found \(value)")
                 ok = false
             } else if value.duration > .seconds(86_400) {
-                error(path + [.key("interval")], source["interval"], "pulse interval must be at most 24h, found \(value)")
+                error(path() + [.key("interval")], source["interval"], "pulse interval must be at most 24h, found \(value)")
                 ok = false
             } else {
                 interval = value.duration
@@ -592,10 +623,10 @@ struct Resolver {
         var timeout = min(Defaults.pulseTimeout, interval)
         if let value = options.timeout {
             if value.duration <= .zero {
-                error(path + [.key("timeout")], source["timeout"], "pulse timeout must be positive, found \(value)")
+                error(path() + [.key("timeout")], source["timeout"], "pulse timeout must be positive, found \(value)")
                 ok = false
             } else if value.duration > interval {
-                error(path + [.key("timeout")], source["timeout"], "pulse timeout (\(value)) must not be longer than its interval (\(DurationText.format(interval)))")
+                error(path() + [.key("timeout")], source["timeout"], "pulse timeout (\(value)) must not be longer than its interval (\(DurationText.format(interval)))")
                 ok = false
             } else {
                 timeout = value.duration
@@ -604,10 +635,10 @@ struct Resolver {
         var ramp = Defaults.ramp
         if let value = options.ramp {
             if value.duration < .zero {
-                error(path + [.key("ramp")], source["ramp"], "ramp must not be negative (0s restores the full weight at once), found \(value)")
+                error(path() + [.key("ramp")], source["ramp"], "ramp must not be negative (0s restores the full weight at once), found \(value)")
                 ok = false
             } else if value.duration > .seconds(86_400) {
-                error(path + [.key("ramp")], source["ramp"], "ramp must be at most 24h, found \(value)")
+                error(path() + [.key("ramp")], source["ramp"], "ramp must be at most 24h, found \(value)")
                 ok = false
             } else {
                 ramp = value.duration
@@ -620,31 +651,35 @@ struct Resolver {
             if (1...100).contains(value) {
                 if name == "rise" { rise = value } else { fall = value }
             } else {
-                error(path + [.key(name)], source[name], "\(name) must be from 1 to 100 consecutive checks, found \(value)")
+                error(path() + [.key(name)], source[name], "\(name) must be from 1 to 100 consecutive checks, found \(value)")
                 ok = false
             }
         }
-        let probe = resolveProbe(type, options.args ?? PulseArgs(), path: path + [.key("args")], pulseMark: source["type"])
+        let probe = resolveProbe(type, options.args ?? PulseArgs(), path: { path() + [.key("args")] }, pulseMark: source["type"])
         guard ok, let probe else { return nil }
         return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true)
     }
 
-    private static let applicableArgs: [PulseType: Set<PulseArgs.CodingKeys>] = [
-        .none: [],
-        .tcp: [.host, .port],
-        .http: [.host, .port, .method, .path, .expect, .virtualhost, .body],
-        .https: [.host, .port, .method, .path, .expect, .virtualhost, .body, .sni, .insecure],
-        .udp: [.host, .port, .payload, .expect],
-        .dns: [.host, .port, .name, .query, .expect],
-        .exec: [.command],
-    ]
+    /// Whether a probe of type `type` takes the arg `key`.
+    private static func takes(_ type: PulseType, _ key: PulseArgs.CodingKeys) -> Bool {
+        switch (type, key) {
+        case (.tcp, .host), (.tcp, .port): true
+        case (.http, .host), (.http, .port), (.http, .method), (.http, .path), (.http, .expect), (.http, .virtualhost), (.http, .body): true
+        case (.https, .host), (.https, .port), (.https, .method), (.https, .path), (.https, .expect), (.https, .virtualhost), (.https, .body),
+            (.https, .sni), (.https, .insecure): true
+        case (.udp, .host), (.udp, .port), (.udp, .payload), (.udp, .expect): true
+        case (.dns, .host), (.dns, .port), (.dns, .name), (.dns, .query), (.dns, .expect): true
+        case (.exec, .command): true
+        default: false
+        }
+    }
 
-    private mutating func resolveProbe(_ type: PulseType, _ args: PulseArgs, path: [PathComponent], pulseMark: Mark?) -> Probe? {
+    private mutating func resolveProbe(_ type: PulseType, _ args: PulseArgs, path: () -> [PathComponent], pulseMark: Mark?) -> Probe? {
         var ok = true
-        let allowed = Self.applicableArgs[type] ?? []
-        for key in args.presentKeys where !allowed.contains(key) {
+        for key in PulseArgs.CodingKeys.allCases where args.isSet(key) && !Self.takes(type, key) {
+            let allowed = PulseArgs.CodingKeys.allCases.filter { Self.takes(type, $0) }
             let list = allowed.isEmpty ? "it takes no args" : "it takes: " + allowed.map(\.rawValue).sorted().joined(separator: ", ")
-            error(path + [.key(key.rawValue)], args.source[key.rawValue], "'\(key.rawValue)' does not apply to a \(type) check (\(list))")
+            error(path() + [.key(key.rawValue)], args.source[key.rawValue], "'\(key.rawValue)' does not apply to a \(type) check (\(list))")
             ok = false
         }
         var host: IPAddress?
@@ -652,12 +687,12 @@ struct Resolver {
             if let address = IPAddress(text) {
                 host = address
             } else {
-                error(path + [.key("host")], args.source["host"], "'\(text)' is not an IPv4 or IPv6 address")
+                error(path() + [.key("host")], args.source["host"], "'\(text)' is not an IPv4 or IPv6 address")
                 ok = false
             }
         }
         if args.port == 0 {
-            error(path + [.key("port")], args.source["port"], "port must be from 1 to 65535")
+            error(path() + [.key("port")], args.source["port"], "port must be from 1 to 65535")
             ok = false
         }
         let probe: Probe
@@ -672,7 +707,7 @@ struct Resolver {
                 if !method.isEmpty, method.allSatisfy({ $0.isASCII && $0.isLetter }) {
                     http.method = method.uppercased()
                 } else {
-                    error(path + [.key("method")], args.source["method"], "'\(method)' is not an HTTP method (GET, HEAD, POST…)")
+                    error(path() + [.key("method")], args.source["method"], "'\(method)' is not an HTTP method (GET, HEAD, POST…)")
                     ok = false
                 }
             }
@@ -680,7 +715,7 @@ struct Resolver {
                 if value.hasPrefix("/"), !value.contains(where: { $0 == " " || $0 == "\n" || $0 == "\r" }) {
                     http.path = value
                 } else {
-                    error(path + [.key("path")], args.source["path"], "an HTTP path starts with '/' and has no spaces, found '\(value)'")
+                    error(path() + [.key("path")], args.source["path"], "an HTTP path starts with '/' and has no spaces, found '\(value)'")
                     ok = false
                 }
             }
@@ -688,7 +723,7 @@ struct Resolver {
                 if let codes = StatusExpectation.parse(expect.text) {
                     http.expect = codes
                 } else {
-                    error(path + [.key("expect")], args.source["expect"], "expected HTTP status codes from 100 to 599: a code (200), a range (\"200-399\") or a list ([200, 204]), found '\(expect.text)'")
+                    error(path() + [.key("expect")], args.source["expect"], "expected HTTP status codes from 100 to 599: a code (200), a range (\"200-399\") or a list ([200, 204]), found '\(expect.text)'")
                     ok = false
                 }
             }
@@ -702,22 +737,22 @@ struct Resolver {
         case .dns:
             let query = (args.query ?? "A").uppercased()
             if !Self.dnsTypes.contains(query) {
-                error(path + [.key("query")], args.source["query"], unknownWord("DNS record type", query, Self.dnsTypes.sorted()))
+                error(path() + [.key("query")], args.source["query"], unknownWord("DNS record type", query, Self.dnsTypes.sorted()))
                 ok = false
             }
             let expect = (args.expect?.text ?? "NOERROR").uppercased()
             if !Self.dnsCodes.contains(expect) {
-                error(path + [.key("expect")], args.source["expect"], unknownWord("DNS response code", expect, Self.dnsCodes.sorted()))
+                error(path() + [.key("expect")], args.source["expect"], unknownWord("DNS response code", expect, Self.dnsCodes.sorted()))
                 ok = false
             }
             guard let name = args.name, !name.isEmpty else {
-                error(path, args.source.object ?? pulseMark, "a dns check needs 'name' (the name to ask for)")
+                error(path(), args.source.object ?? pulseMark, "a dns check needs 'name' (the name to ask for)")
                 return nil
             }
             probe = .dns(DNSProbe(host: host, port: args.port, name: name, query: query, expect: expect))
         case .exec:
             guard let command = args.command?.arguments, let program = command.first, !program.isEmpty else {
-                error(path, args.source.object ?? pulseMark, "an exec check needs 'command' (a program and its arguments)")
+                error(path(), args.source.object ?? pulseMark, "an exec check needs 'command' (a program and its arguments)")
                 return nil
             }
             probe = .exec(ExecProbe(command: command))
