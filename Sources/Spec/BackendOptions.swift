@@ -72,20 +72,33 @@ public struct BackendOptions: Sendable, Hashable, Codable, NodeReadable {
     /// `self` with its missing fields taken from `base` (the `defaults.backend` section); the pulse
     /// is merged separately, along its whole chain (``PulseOptions/merge(_:)``).
     public func inheriting(from base: BackendOptions?) -> BackendOptions {
+        guard let base else { return self }
         var merged = self
-        merged.inherit(from: base)
+        merged.inherit(base.inheritance)
         return merged
     }
 
-    /// ``inheriting(from:)`` in place: a backend is a big value, and the resolver completes its own
-    /// copy rather than making a second one.
-    mutating func inherit(from base: BackendOptions?) {
-        guard base != nil else { return }
-        if weight == nil { weight = base?.weight }
-        if method == nil { method = base?.method }
-        if tunnel == nil { tunnel = base?.tunnel }
-        if thresholds == nil { thresholds = base?.thresholds }
-        if drain == nil { drain = base?.drain }
+    /// The fields a backend inherits from `defaults.backend`: taken out of it once, they complete
+    /// each backend in place (a backend is a big value; ``inheriting(from:)`` copies it).
+    struct Inheritance {
+        var weight: Int64?
+        var method: String?
+        var tunnel: TunnelOptions?
+        var thresholds: ThresholdOptions?
+        var drain: DurationValue?
+    }
+
+    var inheritance: Inheritance {
+        Inheritance(weight: weight, method: method, tunnel: tunnel, thresholds: thresholds, drain: drain)
+    }
+
+    /// Takes each field this backend leaves out from `base`.
+    mutating func inherit(_ base: Inheritance) {
+        weight = weight ?? base.weight
+        method = method ?? base.method
+        if tunnel == nil { tunnel = base.tunnel }
+        if thresholds == nil { thresholds = base.thresholds }
+        drain = drain ?? base.drain
     }
 }
 

@@ -24,6 +24,8 @@ struct Resolver {
     struct Inherited {
         var service: ServiceOptions?
         var backend: BackendOptions?
+        /// The fields of `backend` that backends inherit.
+        var backendInheritance: BackendOptions.Inheritance?
         var servicePulse: PulseOptions?
         var backendPulse: PulseOptions?
         /// Whether either default has a pulse (if not, a backend's pulse is not merged with them).
@@ -32,6 +34,7 @@ struct Resolver {
         init(_ defaults: DefaultsOptions) {
             service = defaults.service
             backend = defaults.backend
+            backendInheritance = defaults.backend?.inheritance
             servicePulse = defaults.service?.pulse
             backendPulse = defaults.backend?.pulse
             hasPulse = servicePulse != nil || backendPulse != nil
@@ -282,6 +285,7 @@ struct Resolver {
         }()
         // By index: a backend is a big value, and the loop variable of `for in` would be a copy.
         let backendEntries = options.backends?.entries ?? []
+        seen.reserveCapacity(backendEntries.count)
         for index in backendEntries.indices {
             let id = backendEntries[index].id
             func backendPath() -> [PathComponent] { path + [.key("backends"), .key(id)] }
@@ -427,7 +431,7 @@ struct Resolver {
         var options = entry.value
         let source = options.source
         let fallback = options.fallback
-        options.inherit(from: inherited.backend)
+        if let base = inherited.backendInheritance { options.inherit(base) }
         // The service's pulse sits between the backend's own and the defaults; a backend whose
         // pulse is the only one keeps it as it is.
         if servicePulse != nil || inherited.hasPulse {
@@ -704,7 +708,9 @@ struct Resolver {
         case .http, .https:
             var http = HTTPProbe(tls: type == .https, host: host, port: args.port)
             if let method = args.method {
-                if !method.isEmpty, method.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                // Letters only: every byte an ASCII letter (any other byte is, or is part of, a
+                // character that is not one).
+                if !method.isEmpty, method.utf8.allSatisfy({ ($0 | 0x20) &- UInt8(ascii: "a") < 26 }) {
                     http.method = method.uppercased()
                 } else {
                     error(path() + [.key("method")], args.source["method"], "'\(method)' is not an HTTP method (GET, HEAD, POST…)")

@@ -132,6 +132,11 @@ public struct StatusExpectation: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the written form; `nil` when any part is not a code or range from 100 to 599.
     public static func parse(_ text: String) -> StatusExpectation? {
+        // The usual form, one code in digits, without splitting and trimming.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) {
+            guard let code = Int(text), (100...599).contains(code) else { return nil }
+            return StatusExpectation([code...code])
+        }
         var ranges: [ClosedRange<Int>] = []
         for part in text.split(separator: ",") {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
