@@ -22,19 +22,19 @@ public struct MappingReader {
         self.node = node
         self.pairs = pairs
         self.fields = fields
+        // The keys are looked at in place: a copy of each key node would retain its text and tag.
         for position in pairs.indices {
-            let key = pairs[position].key
-            guard case .scalar(let scalar) = key.kind else {
-                context.report(KeyDiagnostics.notAString(key, in: context.path))
+            guard case .scalar(let scalar) = pairs[position].key.kind else {
+                context.report(KeyDiagnostics.notAString(pairs[position].key, in: context.path))
                 continue
             }
             // A null key is refused, but found by its text all the same (as the decoder does).
-            let isNull = key.isNull
-            if isNull { context.report(KeyDiagnostics.notAString(key, in: context.path)) }
+            let isNull = pairs[position].key.isNull
+            if isNull { context.report(KeyDiagnostics.notAString(pairs[position].key, in: context.path)) }
             if let field = fields.index(of: scalar.value) {
                 if field < Self.positionSlots, positions[field] < 0 { positions[field] = Int32(truncatingIfNeeded: position) }
             } else if !isNull {
-                context.report(KeyDiagnostics.unknown(scalar.value, known: fields.names, at: key.mark, in: context.path))
+                context.report(KeyDiagnostics.unknown(scalar.value, known: fields.names, at: pairs[position].key.mark, in: context.path))
             }
         }
     }
