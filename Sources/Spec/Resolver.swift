@@ -82,9 +82,10 @@ struct Resolver {
     }
 
     private mutating func checkID(_ id: String, path: () -> [PathComponent], mark: Mark?, what: String) {
-        let utf8 = id.utf8
-        var valid = !utf8.isEmpty && utf8.count <= 128
-        for byte in utf8 where !Self.isIDByte(byte) { valid = false }
+        var bytes = id
+        let valid = bytes.withUTF8 { utf8 in
+            !utf8.isEmpty && utf8.count <= 128 && utf8.allSatisfy(Self.isIDByte)
+        }
         if !valid {
             error(path(), mark, "\(what) id '\(id)' must be 1 to 128 letters, digits, '-', '_', '.', ':' or '@' (it is a REST API path segment)")
         }
@@ -605,7 +606,8 @@ struct Resolver {
         let source = options.source
         var type = Defaults.pulseType
         if let text = options.type {
-            if let value = PulseType(rawValue: text.lowercased()) {
+            // The spelling is usually the name itself: lower-casing (a new string) only when not.
+            if let value = PulseType(rawValue: text) ?? PulseType(rawValue: text.lowercased()) {
                 type = value
             } else {
                 error(path() + [.key("type")], source["type"], unknownWord("pulse type", text, PulseType.allCases.map(\.rawValue)))
@@ -648,17 +650,18 @@ struct Resolver {
                 ramp = value.duration
             }
         }
-        var rise = Defaults.rise
-        var fall = Defaults.fall
-        for (name, value) in [("rise", options.rise), ("fall", options.fall)] {
-            guard let value else { continue }
-            if (1...100).contains(value) {
-                if name == "rise" { rise = value } else { fall = value }
-            } else {
+        // Checked one after the other (not by looping over an array, which every pulse would allocate).
+        func checks(_ name: String, _ value: Int?, default fallback: Int) -> Int {
+            guard let value else { return fallback }
+            guard (1...100).contains(value) else {
                 error(path() + [.key(name)], source[name], "\(name) must be from 1 to 100 consecutive checks, found \(value)")
                 ok = false
+                return fallback
             }
+            return value
         }
+        let rise = checks("rise", options.rise, default: Defaults.rise)
+        let fall = checks("fall", options.fall, default: Defaults.fall)
         let probe = resolveProbe(type, options.args ?? PulseArgs(), path: { path() + [.key("args")] }, pulseMark: source["type"])
         guard ok, let probe else { return nil }
         return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true)
