@@ -87,7 +87,10 @@ extension DurationText {
             for digit in fraction ?? bytesAfterEnd(of: whole) {
                 scale /= 10
                 guard scale > 0 else { break }
-                result += Int64(digit &- UInt8(ascii: "0")) * scale
+                // "9223372036.9s": the fraction can carry the whole part past Int64: invalid.
+                let (sum, overflow) = result.addingReportingOverflow(Int64(digit &- UInt8(ascii: "0")) * scale)
+                guard !overflow else { return nil }
+                result = sum
             }
             return result
         }

@@ -91,7 +91,10 @@ public enum DurationText {
             for digit in parts[1] {
                 scale /= 10
                 guard scale > 0, let value = digit.wholeNumberValue else { break }
-                result += Int64(value) * scale
+                // "9223372036.9s": the fraction can carry the whole part past Int64: invalid.
+                let (sum, overflow) = result.addingReportingOverflow(Int64(value) * scale)
+                guard !overflow else { return nil }
+                result = sum
             }
         }
         return result
