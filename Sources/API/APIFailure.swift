@@ -23,6 +23,7 @@ public struct APIFailure: Error, Sendable, HTTPResponseError {
         case .invalid: self.init(.badRequest, error.messages)
         case .notFound: self.init(.notFound, error.messages)
         case .exists: self.init(.conflict, error.messages)
+        case .forbidden: self.init(.forbidden, error.messages)
         case .storage: self.init(.internalServerError, error.messages)
         }
     }

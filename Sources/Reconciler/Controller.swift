@@ -229,6 +229,8 @@ public actor Controller {
     /// - Returns: a ticket for ``waitForPass(_:)``; `nil` when nothing changed.
     public func change(_ decide: @Sendable (Config) throws(OverlayError) -> Override?) throws(OverlayError) -> Int? {
         guard let override = try decide(config) else { return nil }
+        let written = override.execCheckPaths
+        if !written.isEmpty { throw OverlayError(.forbidden, written.map { "\($0): \(ValidatedFile.execRefusal)" }) }
         var candidate = overlay
         candidate.record(override)
         if override.action == .delete, candidate.applied(to: file.written).problems.contains(where: { $0.override == override }) {
@@ -247,6 +249,8 @@ public actor Controller {
                 return path.isEmpty ? item.message : "\(path): \(item.message)"
             })
         }
+        let execRefused = file.execChecksNotFromFile(candidate, resolved: resolved.config, reusing: resolution)
+        if !execRefused.isEmpty { throw OverlayError(.forbidden, execRefused) }
         // With nothing kept aside, the config just checked is the one in force: no second
         // resolution of the whole file per request.
         try commit(candidate, resolved: notInForce.isEmpty ? resolved : nil)
@@ -328,6 +332,8 @@ public struct OverlayError: Error, Sendable, CustomStringConvertible {
         case notFound
         /// The object exists already (409).
         case exists
+        /// The change would put in force what the API may not write: an exec check (403).
+        case forbidden
         /// The overlay could not be saved (500).
         case storage
     }

@@ -38,16 +38,18 @@ public struct ValidatedFile: Sendable {
     /// object left the file, or that would make a reloaded file invalid (two services on one VIP),
     /// is left out and reported, never silently dropped: it stays in the overlay, so it applies
     /// again if the file changes back.
-    public func applying(_ overlay: Overlay) -> (config: Config, problems: [OverlayProblem]) {
-        if overlay.isEmpty { return (config, []) }
-        let (merged, problems) = overlay.applied(to: written)
+    public func applying(_ given: Overlay) -> (config: Config, problems: [OverlayProblem]) {
+        if given.isEmpty { return (config, []) }
+        let (overlay, refused) = withoutExecAuthored(given)
+        let (merged, unapplied) = overlay.applied(to: written)
+        let problems = refused + unapplied
         let known = knownServices()
         var resolver = Resolver(interfaceOverride: interface, known: known)
         let resolved = resolver.resolve(merged)
         if resolver.diagnostics.isEmpty { return (resolved, problems) }
         // Some override clashes with the file: find which, one at a time, in order.
         var accepted: [Override] = []
-        var rejected: [OverlayProblem] = []
+        var rejected = refused
         for override in overlay.overrides {
             let trial = Overlay(accepted + [override])
             let (trialFile, trialProblems) = trial.applied(to: written)
@@ -68,7 +70,7 @@ public struct ValidatedFile: Sendable {
         let config = final.resolve(Overlay(accepted).applied(to: written).file)
         // The file alone is valid and every accepted override was checked, so this holds; keep
         // the file's config rather than apply something unchecked if it ever did not.
-        guard final.diagnostics.isEmpty else { return (self.config, overlay.overrides.map { OverlayProblem(override: $0, message: "not applied") }) }
+        guard final.diagnostics.isEmpty else { return (self.config, given.overrides.map { OverlayProblem(override: $0, message: "not applied") }) }
         return (config, rejected)
     }
 
