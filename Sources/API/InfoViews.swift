@@ -138,6 +138,7 @@ struct PulseView: Encodable {
     var fall: Int
     var ramp: String
     var inhibit: Bool
+    var initial: String
 
     init(_ pulse: Pulse) {
         type = pulse.type.rawValue
@@ -147,6 +148,7 @@ struct PulseView: Encodable {
         fall = pulse.fall
         ramp = DurationText.format(pulse.ramp)
         inhibit = pulse.inhibit
+        initial = pulse.initial.rawValue
     }
 }
 

@@ -319,6 +319,7 @@ enum OpenAPIDocument {
               "fall": {"$ref": "#/components/schemas/CheckCount"},
               "ramp": {"$ref": "#/components/schemas/Duration", "description": "Slow start after a recovery; 0s to 24h"},
               "inhibit": {"$ref": "#/components/schemas/Boolean", "description": "true: a failed backend gets weight 0; false: only report"},
+              "initial": {"enum": ["up", "down"], "description": "how a backend new to the kernel starts: up at full weight (default), or down at weight 0 until rise checks pass"},
               "args": {"$ref": "#/components/schemas/PulseArgs"}
             }
           },
@@ -392,7 +393,7 @@ enum OpenAPIDocument {
                 "properties": {"upper": {"type": "integer", "minimum": 0}, "lower": {"type": "integer", "minimum": 0}}
               },
               "pulse": {
-                "type": "object", "additionalProperties": false, "required": ["type", "interval", "timeout", "rise", "fall", "ramp", "inhibit"],
+                "type": "object", "additionalProperties": false, "required": ["type", "interval", "timeout", "rise", "fall", "ramp", "inhibit", "initial"],
                 "properties": {
                   "type": {"enum": ["tcp", "http", "https", "udp", "dns", "exec", "none"]},
                   "interval": {"$ref": "#/components/schemas/Duration"},
@@ -400,7 +401,8 @@ enum OpenAPIDocument {
                   "rise": {"type": "integer", "minimum": 1, "maximum": 100},
                   "fall": {"type": "integer", "minimum": 1, "maximum": 100},
                   "ramp": {"$ref": "#/components/schemas/Duration"},
-                  "inhibit": {"type": "boolean"}
+                  "inhibit": {"type": "boolean"},
+                  "initial": {"enum": ["up", "down"]}
                 }
               }
             }

@@ -94,6 +94,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     /// Follows a new config: unchanged backends keep their state and schedule, changed targets
     /// or probes start over (unknown), removed backends stop, new ones start.
     public func update(_ config: Config) {
+        let now = instant()
         state.withLock { state in
             var services: [String: ServiceInfo] = [:]
             var configured: [String: Spec.Service] = [:]
@@ -127,10 +128,13 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                             continue
                         }
                         entry.cancelTimers()
-                        entry = Entry(backend: backend, generation: entry.generation + 1, eventLoop: entry.eventLoop)
+                        // A new check starts over, but from the weight the old one left in the
+                        // kernel: a down backend stays out until the new check says otherwise.
+                        let held = entry.health.weight(desired: entry.backend.weight, at: now, pulse: entry.rules)
+                        entry = Entry(backend: backend, health: Self.resumed(backend, kernelWeight: held), generation: entry.generation + 1, eventLoop: entry.eventLoop)
                         state.entries[key] = entry
                     } else {
-                        state.entries[key] = Entry(backend: backend, generation: 0, eventLoop: group.next())
+                        state.entries[key] = Entry(backend: backend, health: Self.fresh(backend), generation: 0, eventLoop: group.next())
                     }
                     if state.running, !backend.fallback { scheduleFirst(key, &state) }
                 }
@@ -146,6 +150,33 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
             state.services = services
             state.configured = configured
         }
+    }
+
+    /// The kernel's weights when the daemon starts (service id → backend id → weight): each
+    /// backend not checked yet starts from the weight the kernel holds (see
+    /// ``HealthState/init(resumingFrom:desired:)``), so a restart is hitless with checks on too:
+    /// nothing the last run held down or mid-ramp gets more weight before its first check.
+    /// Backends the kernel does not hold keep `pulse.initial`.
+    public func resume(kernelWeights: [String: [String: Int32]]) {
+        state.withLock { state in
+            for (key, entry) in state.entries where entry.health.checks == 0 {
+                guard let held = kernelWeights[key.service]?[key.backend] else { continue }
+                state.entries[key]?.health = Self.resumed(entry.backend, kernelWeight: held)
+            }
+        }
+    }
+
+    /// How a backend new to the kernel starts.
+    private static func fresh(_ backend: Backend) -> HealthState {
+        guard backend.pulse.inhibit, backend.pulse.type != .none, !backend.fallback else { return HealthState() }
+        return HealthState(initial: backend.pulse.initial)
+    }
+
+    /// How a backend the kernel holds at `kernelWeight` starts. A check of type `none` has
+    /// nothing to wait for, and with `inhibit` off the checks never set the weight.
+    private static func resumed(_ backend: Backend, kernelWeight: Int32) -> HealthState {
+        guard backend.pulse.inhibit, backend.pulse.type != .none, !backend.fallback else { return HealthState() }
+        return HealthState(resumingFrom: kernelWeight, desired: backend.weight)
     }
 
     /// Stops checking a backend that left the config.
@@ -328,7 +359,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         var healthy = 0
         for key in info.backends {
             guard let entry = state.entries[key] else { continue }
-            if entry.health.status == .up || entry.health.status == .unknown { healthy += 1 }
+            if entry.health.countsAsHealthy { healthy += 1 }
         }
         return healthy
     }

@@ -1,3 +1,5 @@
+public import Spec
+
 /// One backend's health: the rise/fall state machine, the slow-start ramp and the back-off, as a
 /// pure value. Time comes in as an argument (a monotonic instant), so every rule is tested with
 /// tables and no sleeping.
@@ -11,6 +13,11 @@
 ///   weight.
 /// - Down: `rise` consecutive successes make it up, and the ramp starts.
 /// - While down with no success in a row, checks back off (``Backoff``).
+/// - A restart does not undo health: a backend the kernel holds below its weight starts unknown
+///   with that weight as its ceiling (see ``init(resumingFrom:desired:)``), and its first verdict
+///   continues from there: down (0) needs `rise` successes and then the ramp; mid-ramp resumes
+///   the ramp at the step the kernel held. `pulse.initial: down` is the ceiling 0 for a new
+///   backend.
 public struct HealthState: Sendable, Hashable {
     public private(set) var status: HealthStatus = .unknown
     public private(set) var consecutiveSuccesses = 0
@@ -27,9 +34,34 @@ public struct HealthState: Sendable, Hashable {
     /// The last ``window`` results, oldest first, for ``health``.
     public private(set) var recent = ResultWindow()
 
+    /// While unknown, the most weight the backend may have: what the kernel held when the checks
+    /// (re)started. `nil`: none (a new backend starts at its full weight, as in GORB).
+    public private(set) var ceiling: Int32?
+    /// The ramp step the ceiling stands for (0 for a ceiling of 0).
+    private var resumeStep: Int64 = 0
+
     public typealias Instant = Duration
 
     public init() {}
+
+    /// A backend new to the kernel, as `pulse.initial` says.
+    public init(initial: InitialHealth) {
+        if initial == .down { ceiling = 0 }
+    }
+
+    /// A backend the kernel already holds at `kernelWeight` while the file (or API) says
+    /// `desired`: below it, the checks start from there instead of from full weight, so a restart
+    /// of the daemon never puts a down backend back in service, or skips the rest of a ramp.
+    public init(resumingFrom kernelWeight: Int32, desired: Int32) {
+        guard kernelWeight < desired else { return }
+        ceiling = max(0, kernelWeight)
+        resumeStep = WeightRamp.step(atMost: kernelWeight, desired: desired)
+    }
+
+    /// Whether it counts towards its service's quorum: up, or not checked yet and not held down.
+    public var countsAsHealthy: Bool {
+        status == .up || (status == .unknown && ceiling != 0)
+    }
 
     /// Records one probe result at `now`; returns true when the status changed.
     @discardableResult
@@ -44,7 +76,16 @@ public struct HealthState: Sendable, Hashable {
             consecutiveFailures = 0
             switch status {
             case .unknown:
-                becomeUp(at: now, recovering: false)
+                switch ceiling {
+                case nil:
+                    becomeUp(at: now, recovering: false)
+                case 0?:
+                    // Held down: this is the first of the `rise` successes a down backend needs.
+                    if consecutiveSuccesses >= pulse.rise { becomeUp(at: now, recovering: true) } else { becomeDown() }
+                case _?:
+                    // Mid-ramp: the ramp goes on from the step the kernel held.
+                    becomeUp(at: now - WeightRamp.start(ofStep: resumeStep, ramp: pulse.ramp), recovering: true)
+                }
             case .down:
                 if consecutiveSuccesses >= pulse.rise { becomeUp(at: now, recovering: true) }
             case .up, .draining:
@@ -55,6 +96,9 @@ public struct HealthState: Sendable, Hashable {
             consecutiveFailures += 1
             consecutiveSuccesses = 0
             switch status {
+            case .unknown where ceiling != nil:
+                // It was down or still ramping before: one failure confirms it.
+                becomeDown()
             case .unknown, .up:
                 if consecutiveFailures >= pulse.fall || isRamping(at: now, ramp: pulse.ramp) { becomeDown() }
             case .down, .draining:
@@ -65,12 +109,14 @@ public struct HealthState: Sendable, Hashable {
     }
 
     private mutating func becomeUp(at now: Instant, recovering: Bool) {
+        ceiling = nil
         status = .up
         upSince = now
         self.recovering = recovering
     }
 
     private mutating func becomeDown() {
+        ceiling = nil
         status = .down
         upSince = nil
         recovering = false
@@ -91,7 +137,9 @@ public struct HealthState: Sendable, Hashable {
         switch status {
         case .down:
             return 0
-        case .unknown, .draining:
+        case .unknown:
+            return ceiling.map { min(desired, $0) } ?? desired
+        case .draining:
             return desired
         case .up:
             guard recovering, let upSince else { return desired }

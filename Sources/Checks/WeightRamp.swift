@@ -31,9 +31,21 @@ public enum WeightRamp {
         guard ramp > .zero, elapsed < ramp else { return nil }
         let next = stepIndex(elapsed: max(elapsed, .zero), ramp: ramp) + 1
         guard next < Int64(steps) else { return ramp }
-        // The first whole nanosecond at which stepIndex reaches `next`.
+        return start(ofStep: next, ramp: ramp)
+    }
+
+    /// The first whole nanosecond of step `step` (0 … steps - 1), measured from the start of the
+    /// ramp: where a ramp resumes that must give `weight(desired:elapsed:ramp:)` of that step.
+    static func start(ofStep step: Int64, ramp: Duration) -> Duration {
         let r = max(1, nanoseconds(ramp))
-        return .nanoseconds((r * next + Int64(steps) - 1) / Int64(steps))
+        return .nanoseconds((r * step + Int64(steps) - 1) / Int64(steps))
+    }
+
+    /// The last step whose weight is at most `weight` (a weight the kernel holds mid-ramp): the
+    /// step a ramp resumes from, so it never gives more than the kernel held.
+    static func step(atMost weight: Int32, desired: Int32) -> Int64 {
+        guard desired > 0, weight > 0 else { return 0 }
+        return min(Int64(steps) - 1, Int64(weight) * Int64(steps) / Int64(desired))
     }
 
     private static func stepIndex(elapsed: Duration, ramp: Duration) -> Int64 {

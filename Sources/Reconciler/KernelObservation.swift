@@ -9,6 +9,10 @@ public struct KernelObservation: Sendable {
     public var backends: [String: [String: IPVSDestination]] = [:]
 
     public init() {}
+
+    /// Each backend's weight in the kernel, service id → backend id → weight: where health checks
+    /// resume from after a restart.
+    public var weights: [String: [String: Int32]] { backends.mapValues { $0.mapValues(\.weight) } }
 }
 
 extension Reconciler {

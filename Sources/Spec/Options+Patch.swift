@@ -84,6 +84,7 @@ extension PulseOptions {
         merged.fall = patch.fall ?? fall
         merged.ramp = patch.ramp ?? ramp
         merged.inhibit = patch.inhibit ?? inhibit
+        merged.initial = patch.initial ?? initial
         if let patchArgs = patch.args {
             // A new probe type starts from fresh args: an http `path` means nothing to tcp.
             let typeChanged = patch.type.map { $0.lowercased() != (type ?? Defaults.pulseType.rawValue).lowercased() } ?? false

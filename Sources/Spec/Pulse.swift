@@ -14,6 +14,9 @@ public struct Pulse: Sendable, Hashable {
     /// Keep a failed backend in the kernel at weight 0 (`true`), or only observe and report
     /// (`false`: the kernel keeps the file's weight whatever the checks say).
     public var inhibit: Bool
+    /// How a backend the kernel does not hold yet starts: at full weight, or at 0 until `rise`
+    /// checks pass. (A backend the kernel already holds resumes from the weight it holds.)
+    public var initial: InitialHealth
 
     public init(
         probe: Probe = .tcp(TCPProbe()),
@@ -22,7 +25,8 @@ public struct Pulse: Sendable, Hashable {
         rise: Int = Defaults.rise,
         fall: Int = Defaults.fall,
         ramp: Duration = Defaults.ramp,
-        inhibit: Bool = true
+        inhibit: Bool = true,
+        initial: InitialHealth = .up
     ) {
         self.probe = probe
         self.interval = interval
@@ -31,6 +35,7 @@ public struct Pulse: Sendable, Hashable {
         self.fall = fall
         self.ramp = ramp
         self.inhibit = inhibit
+        self.initial = initial
     }
 
     public var type: PulseType {

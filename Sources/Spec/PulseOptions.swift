@@ -15,11 +15,13 @@ public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
     /// `true` (default): a failed backend is kept in the kernel at weight 0. `false`: the check
     /// only observes and reports; the kernel weight is left as the file says.
     public var inhibit: Bool?
+    /// How a backend new to the kernel starts: `up` (default) or `down` until `rise` checks pass.
+    public var initial: String?
     public var args: PulseArgs?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, interval, timeout, rise, fall, ramp, inhibit, args
+        case type, interval, timeout, rise, fall, ramp, inhibit, initial, args
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -48,6 +50,7 @@ public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
         fall = reader.read(.fall, in: &context)
         ramp = reader.read(.ramp, in: &context)
         inhibit = reader.read(.inhibit, in: &context)
+        initial = reader.read(.initial, in: &context)
         args = reader.read(.args, in: &context)
         source = reader.source
     }
@@ -71,6 +74,7 @@ public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
             merged.fall = merged.fall ?? level.fall
             merged.ramp = merged.ramp ?? level.ramp
             merged.inhibit = merged.inhibit ?? level.inhibit
+            merged.initial = merged.initial ?? level.initial
             if effectiveType(from: index) == finalType, let args = level.args {
                 merged.args = merged.args?.inheriting(from: args) ?? args
             }

@@ -660,11 +660,20 @@ struct Resolver {
             }
             return value
         }
+        var initial = InitialHealth.up
+        if let text = options.initial {
+            if let value = InitialHealth(rawValue: text) ?? InitialHealth(rawValue: text.lowercased()) {
+                initial = value
+            } else {
+                error(path() + [.key("initial")], source["initial"], unknownWord("initial health", text, InitialHealth.allCases.map(\.rawValue)))
+                ok = false
+            }
+        }
         let rise = checks("rise", options.rise, default: Defaults.rise)
         let fall = checks("fall", options.fall, default: Defaults.fall)
         let probe = resolveProbe(type, options.args ?? PulseArgs(), path: { path() + [.key("args")] }, pulseMark: source["type"])
         guard ok, let probe else { return nil }
-        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true)
+        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true, initial: initial)
     }
 
     /// Whether a probe of type `type` takes the arg `key`.

@@ -96,6 +96,14 @@ public enum PruneMode: String, Sendable, Hashable, CaseIterable, CustomStringCon
 }
 
 /// The kind of health probe.
+/// How a backend that the kernel does not hold yet starts (`pulse.initial`): `up` at its full
+/// weight until a check says otherwise (GORB's behaviour), or `down` at weight 0 until `rise`
+/// checks pass (keepalived's long-asked-for choice): no traffic before the first proof of life.
+public enum InitialHealth: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case up, down
+    public var description: String { rawValue }
+}
+
 public enum PulseType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case tcp, http, https, udp, dns, exec, none
     public var description: String { rawValue }

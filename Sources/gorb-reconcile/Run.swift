@@ -135,6 +135,13 @@ struct Run: AsyncParsableCommand {
             logger: logger
         )
         monitor.onChange { await controller.trigger(.change) }
+        // Before the first pass: checks resume from what the kernel holds, so a restart gives no
+        // backend that the last run held down, or mid-ramp, more weight than it has now.
+        do {
+            monitor.resume(kernelWeights: try await controller.observe().weights)
+        } catch {
+            logger.warning("cannot read the kernel's weights at start; backends not checked yet get their full weight", metadata: ["error": "\(error)"])
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: monitor),
             .init(service: ControllerService(controller: controller)),

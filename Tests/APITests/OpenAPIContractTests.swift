@@ -105,6 +105,7 @@ import Testing
         #expect(try enumeration("#/components/schemas/ServiceOptions/properties/method") == Set(Scheduler.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/ServiceOptions/properties/protocol") == Set(TransportProtocol.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/PulseOptions/properties/type") == Set(PulseType.allCases.map(\.rawValue)))
+        #expect(try enumeration("#/components/schemas/PulseOptions/properties/initial") == Set(InitialHealth.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/TunnelOptions/properties/type") == Set(TunnelType.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/TunnelOptions/properties/checksum") == Set(TunnelChecksum.allCases.map(\.rawValue)))
         let methods = try enumeration("#/components/schemas/BackendOptions/properties/method")

@@ -26,7 +26,7 @@ import YAMLBridge
         let yaml = """
             defaults:
               service: {quorum: 2, pulse: {ramp: 1m}}
-              backend: {pulse: {inhibit: false}}
+              backend: {pulse: {inhibit: false, initial: down}}
             services:
               web:
                 host: 192.0.2.10
@@ -34,7 +34,7 @@ import YAMLBridge
                 pulse: {type: tcp, ramp: 10s}
                 backends:
                   a: {host: 198.51.100.1}
-                  b: {host: 198.51.100.2, pulse: {ramp: 0s, inhibit: true}}
+                  b: {host: 198.51.100.2, pulse: {ramp: 0s, inhibit: true, initial: UP}}
                   sorry: {host: 198.51.100.9, fallback: true, weight: 1}
               api:
                 host: 192.0.2.11
@@ -51,6 +51,8 @@ import YAMLBridge
         #expect(web[backendID: "a"]?.pulse.inhibit == false)
         #expect(web[backendID: "b"]?.pulse.ramp == .zero)
         #expect(web[backendID: "b"]?.pulse.inhibit == true)
+        #expect(web[backendID: "a"]?.pulse.initial == .down)
+        #expect(web[backendID: "b"]?.pulse.initial == .up)
         #expect(web[backendID: "sorry"]?.fallback == true)
         #expect(config.services[1].quorum == 0)
         #expect(config.services[1].backends[0].pulse.ramp == .seconds(60))
@@ -61,6 +63,7 @@ import YAMLBridge
         ("    pulse: {ramp: 48h}\n    backends:\n      a: {host: 198.51.100.1}\n", "ramp must be at most 24h, found 48h"),
         ("    backends:\n      a: {host: 198.51.100.1, fallback: true}\n      b: {host: 198.51.100.2, fallback: true}\n", "a service has at most one fallback backend; found 2: a, b"),
         ("    backends:\n      a: {host: 198.51.100.1, pulse: {inhibit: maybe}}\n", "expected"),
+        ("    backends:\n      a: {host: 198.51.100.1, pulse: {initial: dwn}}\n", "unknown initial health 'dwn'"),
     ])
     func invalid(snippet: String, message: String) {
         let found = errors(Self.base + snippet)
