@@ -47,6 +47,7 @@ enum OpenAPIDocument {
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
+              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "409": {"$ref": "#/components/responses/Conflict"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -62,6 +63,7 @@ enum OpenAPIDocument {
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
+              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -102,6 +104,7 @@ enum OpenAPIDocument {
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
+              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "409": {"$ref": "#/components/responses/Conflict"},
@@ -118,6 +121,7 @@ enum OpenAPIDocument {
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
+              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -263,6 +267,7 @@ enum OpenAPIDocument {
           "Unauthorized": {"description": "The daemon has a token and the request has not got it, or another one", "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotFound": {"description": "No such service, backend, or overrides on it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "MethodNotAllowed": {"description": "Any path answers a method it does not serve so; Allow lists those it does", "headers": {"Allow": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "ExecForbidden": {"description": "The change would create or change an exec health check: only the config file defines those (a backend added with no pulse of its own still inherits its service's)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "Conflict": {"description": "It exists already (PATCH changes it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "ContentTooLarge": {"description": "The body is larger than 1 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotReloaded": {"description": "The file is invalid; the last good one stays in force (its errors, FILE:LINE:COL)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -325,7 +330,7 @@ enum OpenAPIDocument {
           },
           "PulseArgs": {
             "type": "object", "additionalProperties": false,
-            "description": "Probe arguments; each applies to some types only: tcp (host, port), http (and method, path, expect, virtualhost, body), https (and sni, insecure), udp (host, port, payload, expect), dns (host, port, name, query, expect), exec (command)",
+            "description": "Probe arguments; each applies to some types only: tcp (host, port), http (and method, path, expect, virtualhost, body), https (and sni, insecure), udp (host, port, payload, expect), dns (host, port, name, query, expect), exec (command, user). The REST API refuses command and user, and any exec check it did not inherit from the file (403): exec checks run a program, so only the root-owned file defines them",
             "properties": {
               "host": {"$ref": "#/components/schemas/Address"},
               "port": {"$ref": "#/components/schemas/Port"},
@@ -339,7 +344,8 @@ enum OpenAPIDocument {
               "payload": {"type": "string"},
               "name": {"type": "string"},
               "query": {"enum": ["A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"]},
-              "command": {"$ref": "#/components/schemas/Command"}
+              "command": {"$ref": "#/components/schemas/Command"},
+              "user": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.-]{0,31}$"}
             }
           },
           "ServiceInfo": {

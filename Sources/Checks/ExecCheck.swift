@@ -8,6 +8,7 @@ import Glibc
 
 /// `exec`: runs the command (no shell) with the backend's address and port in its environment
 /// (`GORB_BACKEND_HOST`, `GORB_BACKEND_PORT`); up when it exits 0 within the timeout, which kills it.
+/// It runs as the user ``ExecIdentity`` says: never as root unless the file asks for root.
 ///
 /// `posix_spawn` and the wait run on a ``NIOThreadPool`` thread, never on an event loop. The child
 /// inherits no descriptor of ours (NIO opens every socket close-on-exec) and gets `/dev/null` as
@@ -24,8 +25,18 @@ enum ExecCheck {
         let host = "\(backend.address)"
         let port = "\(backend.port)"
         let started = NIODeadline.now()
-        return pool.runIfActive(eventLoop: eventLoop) {
-            Self.spawnAndWait(probe.command, environment: ["GORB_BACKEND_HOST=\(host)", "GORB_BACKEND_PORT=\(port)"], timeout: timeout)
+        return pool.runIfActive(eventLoop: eventLoop) { () -> String? in
+            switch ExecIdentity.resolve(user: probe.user) {
+            case .success(let identity):
+                let failure = Self.spawnAndWait(identity.prefix + probe.command, environment: ["GORB_BACKEND_HOST=\(host)", "GORB_BACKEND_PORT=\(port)"], timeout: timeout)
+                // setpriv's own exit statuses when it cannot exec the command.
+                if !identity.prefix.isEmpty, let failure, failure == "exit status 126" || failure == "exit status 127" {
+                    return "cannot run \(probe.command.first ?? "") as \(probe.user ?? "nobody") (not found, or not executable by that user: \(failure))"
+                }
+                return failure
+            case .failure(let error):
+                return "\(error)"
+            }
         }
         .map { error in
             let latency = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)

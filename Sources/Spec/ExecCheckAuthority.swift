@@ -71,7 +71,7 @@ extension Override {
         let base = "services.\(service)"
         func look(_ pulse: PulseOptions?, _ path: String) {
             guard let pulse else { return }
-            if pulse.type?.lowercased() == PulseType.exec.rawValue || pulse.args?.command != nil { paths.append(path + ".pulse") }
+            if pulse.type?.lowercased() == PulseType.exec.rawValue || pulse.args?.command != nil || pulse.args?.user != nil { paths.append(path + ".pulse") }
         }
         if let backend {
             look(backendOptions?.pulse, base + ".backends.\(backend)")

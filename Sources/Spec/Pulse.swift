@@ -149,8 +149,11 @@ public struct DNSProbe: Sendable, Hashable {
 /// Run a command (no shell). Up when it exits 0 within the timeout.
 public struct ExecProbe: Sendable, Hashable {
     public var command: [String]
+    /// The user it runs as; `nil`: `nobody` when the daemon is root, else the daemon's own user.
+    public var user: String?
 
-    public init(command: [String]) {
+    public init(command: [String], user: String? = nil) {
         self.command = command
+        self.user = user
     }
 }

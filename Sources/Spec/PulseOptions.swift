@@ -113,10 +113,13 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
     public var query: String?
     /// What an `exec` probe runs.
     public var command: CommandArguments?
+    /// Who an `exec` probe runs as (a user name): by default `nobody` when the daemon is root,
+    /// else the daemon's own user. Never root unless the file says `root`.
+    public var user: String?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, port, method, path, expect, virtualhost, body, sni, insecure, payload, name, query, command
+        case host, port, method, path, expect, virtualhost, body, sni, insecure, payload, name, query, command, user
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -137,6 +140,7 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
         name = reader.read(.name, in: &context)
         query = reader.read(.query, in: &context)
         command = reader.read(.command, in: &context)
+        user = reader.read(.user, in: &context)
         source = reader.source
     }
 
@@ -156,6 +160,7 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
         case .name: name != nil
         case .query: query != nil
         case .command: command != nil
+        case .user: user != nil
         }
     }
 
@@ -175,6 +180,7 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
         merged.name = name ?? base.name
         merged.query = query ?? base.query
         merged.command = command ?? base.command
+        merged.user = user ?? base.user
         return merged
     }
 }

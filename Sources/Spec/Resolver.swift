@@ -685,7 +685,7 @@ struct Resolver {
             (.https, .sni), (.https, .insecure): true
         case (.udp, .host), (.udp, .port), (.udp, .payload), (.udp, .expect): true
         case (.dns, .host), (.dns, .port), (.dns, .name), (.dns, .query), (.dns, .expect): true
-        case (.exec, .command): true
+        case (.exec, .command), (.exec, .user): true
         default: false
         }
     }
@@ -773,9 +773,23 @@ struct Resolver {
                 error(path(), args.source.object ?? pulseMark, "an exec check needs 'command' (a program and its arguments)")
                 return nil
             }
-            probe = .exec(ExecProbe(command: command))
+            if let user = args.user, !Self.isUserName(user) {
+                error(path() + [.key("user")], args.source["user"], "'\(user)' is not a user name (letters, digits, '_', '-', '.', starting with a letter or '_')")
+                return nil
+            }
+            probe = .exec(ExecProbe(command: command, user: args.user))
         }
         return ok ? probe : nil
+    }
+
+    /// A POSIX-portable user name, as `useradd` accepts them (a number is not a name: the
+    /// lookup is by name).
+    private static func isUserName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first == UInt8(ascii: "_") || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z")), text.utf8.count <= 32 else { return false }
+        return text.utf8.allSatisfy { byte in
+            (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
     }
 
     private static let dnsTypes: Set<String> = ["A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"]

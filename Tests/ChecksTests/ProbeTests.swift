@@ -1,4 +1,4 @@
-import Checks
+@testable import Checks
 import Foundation
 import NIOCore
 import NIOPosix
@@ -199,5 +199,66 @@ import Testing
 
     @Test func noneIsAlwaysUp() async throws {
         #expect(try await run(.none, port: 1).success)
+    }
+}
+
+/// Exec checks never run as root by accident (`args.user`, ``ExecIdentity``).
+@Suite struct ExecUserTests {
+    func run(_ probe: ExecProbe) async throws -> ProbeOutcome {
+        let backend = Backend(id: "b", address: IPAddress("127.0.0.1")!, port: 80)
+        return try await ProbeTests.sharedProber.probe(.exec(probe), backend: backend, timeout: .seconds(10), on: MultiThreadedEventLoopGroup.singleton.next()).get()
+    }
+
+    /// The uid the command ran as, written where any user may write.
+    func uid(runningAs user: String?) async throws -> (ProbeOutcome, String?) {
+        let directory = NSTemporaryDirectory() + "gorb-exec-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try await run(ExecProbe(command: ["/bin/sh", "-c", "id -u > \(directory)/uid; id -G >> \(directory)/uid"], user: user))
+        return (outcome, try? String(contentsOfFile: directory + "/uid", encoding: .utf8))
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs root: it checks that root's checks drop to another user"))
+    func asRootChecksRunAsNobodyByDefault() async throws {
+        let (outcome, written) = try await uid(runningAs: nil)
+        #expect(outcome.success, "\(outcome)")
+        #expect(written?.split(separator: "\n").first == "65534", "\(written ?? "nothing written")")
+        #expect(written?.split(separator: "\n").last?.split(separator: " ").contains("0") == false, "still in root's group: \(written ?? "")")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs root: switching users"))
+    func theFileMayNameAnotherUserOrRoot() async throws {
+        let (asRoot, rootUID) = try await uid(runningAs: "root")
+        #expect(asRoot.success, "\(asRoot)")
+        #expect(rootUID?.split(separator: "\n").first == "0")
+        let (asNobody, nobodyUID) = try await uid(runningAs: "nobody")
+        #expect(asNobody.success)
+        #expect(nobodyUID?.split(separator: "\n").first == "65534")
+    }
+
+    @Test func anUnknownUserIsAClearFailure() async throws {
+        let outcome = try await run(ExecProbe(command: ["/bin/true"], user: "no-such-user-gorb"))
+        #expect(!outcome.success)
+        #expect(outcome.error?.contains("no such user 'no-such-user-gorb' (args.user)") == true, "\(outcome)")
+    }
+
+    @Test func aDaemonThatIsNotRootRunsChecksAsItself() {
+        let users: [String: (uid: uid_t, gid: gid_t)] = ["gorb": (998, 998), "nobody": (65534, 65534)]
+        let lookup: (String) -> (uid: uid_t, gid: gid_t)? = { users[$0] }
+        #expect(ExecIdentity.resolve(user: nil, euid: 998, lookup: lookup) == .success(ExecIdentity(prefix: [])))
+        #expect(ExecIdentity.resolve(user: "gorb", euid: 998, lookup: lookup) == .success(ExecIdentity(prefix: [])))
+        guard case .failure(let error) = ExecIdentity.resolve(user: "nobody", euid: 998, lookup: lookup) else {
+            Issue.record("a non-root daemon claimed it could switch users")
+            return
+        }
+        #expect(error.description.contains("cannot run as 'nobody': the daemon runs as uid 998, not root"))
+        // As root: nobody by default, through setpriv with no_new_privs.
+        #expect(ExecIdentity.resolve(user: nil, euid: 0, lookup: lookup) == .success(ExecIdentity(prefix: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--init-groups", "--no-new-privs", "--"])))
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs root: switching users"))
+    func aCommandThatUserCannotRunSaysSo() async throws {
+        let outcome = try await run(ExecProbe(command: ["/nonexistent/check"]))
+        #expect(outcome.error?.contains("cannot run /nonexistent/check as nobody") == true, "\(outcome)")
     }
 }

@@ -64,6 +64,8 @@ import YAMLBridge
         ("    backends:\n      a: {host: 198.51.100.1, fallback: true}\n      b: {host: 198.51.100.2, fallback: true}\n", "a service has at most one fallback backend; found 2: a, b"),
         ("    backends:\n      a: {host: 198.51.100.1, pulse: {inhibit: maybe}}\n", "expected"),
         ("    backends:\n      a: {host: 198.51.100.1, pulse: {initial: dwn}}\n", "unknown initial health 'dwn'"),
+        ("    backends:\n      a: {host: 198.51.100.1, pulse: {type: exec, args: {command: [/bin/true], user: '0day; rm'}}}\n", "'0day; rm' is not a user name"),
+        ("    backends:\n      a: {host: 198.51.100.1, pulse: {type: tcp, args: {user: nobody}}}\n", "'user' does not apply to a tcp check"),
     ])
     func invalid(snippet: String, message: String) {
         let found = errors(Self.base + snippet)
