@@ -604,16 +604,7 @@ struct Resolver {
         guard let options else { return Pulse() }
         var ok = true
         let source = options.source
-        var type = Defaults.pulseType
-        if let text = options.type {
-            // The spelling is usually the name itself: lower-casing (a new string) only when not.
-            if let value = PulseType(rawValue: text) ?? PulseType(rawValue: text.lowercased()) {
-                type = value
-            } else {
-                error(path() + [.key("type")], source["type"], unknownWord("pulse type", text, PulseType.allCases.map(\.rawValue)))
-                return nil
-            }
-        }
+        guard let type = word(options.type, default: Defaults.pulseType, "pulse type", key: "type", source: source, path: path) else { return nil }
         var interval = Defaults.pulseInterval
         if let value = options.interval {
             if value.duration <= .zero {
@@ -660,20 +651,13 @@ struct Resolver {
             }
             return value
         }
-        var initial = InitialHealth.up
-        if let text = options.initial {
-            if let value = InitialHealth(rawValue: text) ?? InitialHealth(rawValue: text.lowercased()) {
-                initial = value
-            } else {
-                error(path() + [.key("initial")], source["initial"], unknownWord("initial health", text, InitialHealth.allCases.map(\.rawValue)))
-                ok = false
-            }
-        }
+        let initial = word(options.initial, default: InitialHealth.up, "initial health", key: "initial", source: source, path: path)
+        if initial == nil { ok = false }
         let rise = checks("rise", options.rise, default: Defaults.rise)
         let fall = checks("fall", options.fall, default: Defaults.fall)
         let probe = resolveProbe(type, options.args ?? PulseArgs(), path: { path() + [.key("args")] }, pulseMark: source["type"])
         guard ok, let probe else { return nil }
-        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true, initial: initial)
+        return Pulse(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: options.inhibit ?? true, initial: initial ?? .up)
     }
 
     /// Whether a probe of type `type` takes the arg `key`.
@@ -794,6 +778,18 @@ struct Resolver {
 
     private static let dnsTypes: Set<String> = ["A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"]
     private static let dnsCodes: Set<String> = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"]
+
+    /// One of the file's fixed words (any case), `fallback` when not written, or `nil` after
+    /// reporting an unknown one with a "did you mean".
+    private mutating func word<Word: RawRepresentable & CaseIterable>(
+        _ text: String?, default fallback: Word, _ what: String, key: String, source: SourceMarks, path: () -> [PathComponent]
+    ) -> Word? where Word.RawValue == String {
+        guard let text else { return fallback }
+        // The spelling is usually the name itself: lower-casing (a new string) only when not.
+        if let value = Word(rawValue: text) ?? Word(rawValue: text.lowercased()) { return value }
+        error(path() + [.key(key)], source[key], unknownWord(what, text, Word.allCases.map(\.rawValue)))
+        return nil
+    }
 
     private func unknownWord(_ what: String, _ word: String, _ choices: [String]) -> String {
         var message = "unknown \(what) '\(word)'"
