@@ -42,6 +42,7 @@ public struct GorbAPI: Sendable {
         var table = RouteTable(router: router)
         router.add(middleware: ErrorShapeMiddleware(allowed: table.box.methods(matching:)))
         router.add(middleware: AuthMiddleware(auth: auth))
+        router.add(middleware: BrowserRequestMiddleware())
         addServiceRoutes(&table)
         addOverrideRoutes(&table)
         addOperationRoutes(&table)

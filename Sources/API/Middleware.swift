@@ -90,3 +90,39 @@ public struct APIAuth: Sendable {
         return difference == 0
     }
 }
+
+/// A web page must not be able to change the balancer: a browser sends a cross-site form post
+/// or a "simple" `fetch` without asking the server first (no CORS preflight), so a page the
+/// operator visits could `POST /reload` or `PUT` a backend on `127.0.0.1:4672`.
+///
+/// Mutating requests (PUT, PATCH, DELETE, POST) are refused when their body type is one a browser
+/// may send cross-site without a preflight (`application/x-www-form-urlencoded`,
+/// `multipart/form-data`, `text/plain`: 415), or when the browser says they come from another
+/// site (`Sec-Fetch-Site`), or from another origin than this server (`Origin`: 403). Clients that
+/// send JSON, or no body type at all (curl without `-d`, scripts), are not affected.
+struct BrowserRequestMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let formTypes: Set<String> = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard [.put, .patch, .delete, .post].contains(request.method) else { return try await next(request, context) }
+        if let type = request.headers[.contentType] {
+            let media = String(type.split(separator: ";", maxSplits: 1).first ?? "").filter { $0 != " " && $0 != "\t" }.lowercased()
+            if Self.formTypes.contains(media) {
+                throw APIFailure(.unsupportedMediaType, "\(media) is a browser form's body type, refused so that no web page can change the balancer; send the JSON body with 'Content-Type: application/json'")
+            }
+        }
+        if let site = request.headers[Self.secFetchSite]?.lowercased(), site != "same-origin", site != "none" {
+            throw APIFailure(.forbidden, "a browser sent this change from another site (Sec-Fetch-Site: \(site)); changes are taken only from this server's own pages and from non-browser clients")
+        }
+        if let origin = request.headers[.origin] {
+            let host = request.head.authority ?? ""
+            guard origin == "http://\(host)" || origin == "https://\(host)" else {
+                throw APIFailure(.forbidden, "a browser sent this change from another origin (\(origin)); changes are taken only from this server's own pages and from non-browser clients")
+            }
+        }
+        return try await next(request, context)
+    }
+}

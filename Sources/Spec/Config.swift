@@ -34,6 +34,13 @@ public struct Settings: Sendable, Hashable {
         self.prune = prune
         self.timeouts = timeouts
     }
+
+    /// Why `resync` (as written: `text`) is not a resync period, or `nil` if it is: one rule for
+    /// `settings.resync` and `run --resync`. Under a second, the full re-read of the kernel would
+    /// run back to back.
+    public static func resyncProblem(_ resync: Duration, written text: String) -> String? {
+        resync < .seconds(1) ? "resync must be at least 1s, found \(text)" : nil
+    }
 }
 
 /// The kernel's IPVS connection timeouts in seconds; `nil` leaves the kernel's value alone.

@@ -114,8 +114,8 @@ struct Resolver {
             error(path + [.key("interface")], options.source["interface"], "'\(interface)' is not a valid interface name (1 to 15 characters, no '/' or spaces)")
         }
         if let resync = options.resync {
-            if resync.duration < .seconds(1) {
-                error(path + [.key("resync")], options.source["resync"], "resync must be at least 1s, found \(resync)")
+            if let problem = Settings.resyncProblem(resync.duration, written: "\(resync)") {
+                error(path + [.key("resync")], options.source["resync"], problem)
             } else {
                 settings.resync = resync.duration
             }

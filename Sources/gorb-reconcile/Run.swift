@@ -30,8 +30,14 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customShort("f"), help: "Flush the whole IPVS table at start, owned or not (GORB's -f).")
     var flush = false
 
-    @Option(name: .customShort("l"), help: ArgumentHelp("REST API listen address: host:port, :port (every interface, as GORB), [v6]:port, or 'none' (GORB's -l).", valueName: "address"))
-    var listen: String = "127.0.0.1:4672"
+    @Option(name: .customShort("l"), help: ArgumentHelp("REST API listen address: host:port, :port (every interface, as GORB), [v6]:port, unix:/path (a socket, mode 0660), or 'none' (GORB's -l). Repeat it to listen on several. Anything but loopback or a unix socket needs --api-token-file (or --api-insecure).", valueName: "address"))
+    var listen: [String] = ["127.0.0.1:4672"]
+
+    @Flag(name: .customLong("api-insecure"), help: "Serve the REST API on a non-loopback address without a token (anyone who can reach it can drain every backend); a warning is logged at every start.")
+    var apiInsecure = false
+
+    @Option(name: .customLong("api-socket-group"), help: ArgumentHelp("The group that may use the unix socket of -l unix:PATH (mode 0660: the daemon's user and this group).", valueName: "group"))
+    var apiSocketGroup: String?
 
     @Option(name: .customLong("api-token-file"), help: ArgumentHelp("A file holding the bearer token the REST API requires (see --api-auth).", valueName: "file"))
     var apiTokenFile: String?
@@ -52,12 +58,31 @@ struct Run: AsyncParsableCommand {
     var cleanupOnExit = false
 
     func validate() throws {
-        if let resync, DurationText.parse(resync) == nil {
-            throw ValidationError("--resync takes a duration like 10s or 1m, found '\(resync)'")
+        if let resync {
+            guard let duration = DurationText.parse(resync) else {
+                throw ValidationError("--resync takes a duration like 10s or 1m, found '\(resync)'")
+            }
+            if let problem = Settings.resyncProblem(duration, written: resync) { throw ValidationError("--resync: \(problem)") }
         }
-        if listen != "none", ListenAddress.parse(listen) == nil {
-            throw ValidationError("-l takes host:port, :port, [ipv6]:port or 'none', found '\(listen)'")
+        for address in listen where address != "none" && Listener.parse(address) == nil {
+            throw ValidationError("-l takes host:port, :port, [ipv6]:port, unix:/absolute/path or 'none', found '\(address)'")
         }
+    }
+
+    /// Where the API listens; none with `-l none`.
+    var listeners: [Listener] { listen.contains("none") ? [] : listen.compactMap(Listener.parse) }
+
+    /// Refuses an API that other hosts can reach without a token, unless told to serve it anyway.
+    func checkExposure(logger: Logger) throws {
+        let exposed = listeners.filter { !$0.isLocal }
+        guard !exposed.isEmpty, apiTokenFile == nil else { return }
+        let list = exposed.map(\.description).joined(separator: ", ")
+        if apiInsecure {
+            logger.warning("--api-insecure: the REST API listens on \(list) without a token: anyone who can reach it can drain every backend and reload the balancer")
+            return
+        }
+        logger.critical("refusing to serve the REST API on \(list) without a token: anyone who can reach it could drain every backend. Give --api-token-file FILE, listen on loopback or a unix socket (-l 127.0.0.1:4672, -l unix:/run/gorb/api.sock), or accept the risk with --api-insecure")
+        throw ExitCode(1)
     }
 
     /// The token from --api-token-file; the daemon refuses to start with an unreadable or empty one
@@ -76,6 +101,11 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.bootstrap(kernel)
+        try checkExposure(logger: logger)
+        if let apiSocketGroup, getgrnam(apiSocketGroup) == nil {
+            logger.critical("--api-socket-group: no such group '\(apiSocketGroup)'")
+            throw ExitCode(1)
+        }
         let initial = try KernelSession.loadFile(config)
         if consul != nil { logger.warning("Consul registration (-c) is not built yet; ignoring it") }
         let token = try readToken(logger: logger)
@@ -147,11 +177,23 @@ struct Run: AsyncParsableCommand {
             .init(service: ControllerService(controller: controller)),
             .init(service: ReloadOnHangup(controller: controller, logger: logger)),
         ]
-        if let address = ListenAddress.parse(listen) {
-            let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
-            let listen = self.listen
-            services.append(.init(service: api.application(address: address, onServerRunning: { port in
-                logger.notice("REST API listening", metadata: ["address": "\(listen)", "port": "\(port.map(String.init) ?? "?")", "auth": "\(token == nil ? "none" : apiAuth.rawValue)"])
+        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
+        for listener in listeners {
+            do {
+                try listener.prepare()
+            } catch {
+                logger.critical("cannot listen", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+            let group = apiSocketGroup
+            let auth = token == nil ? "none" : apiAuth.rawValue
+            services.append(.init(service: api.application(address: listener.bindAddress, onServerRunning: { port in
+                do {
+                    try listener.secure(group: group)
+                } catch {
+                    logger.error("the API socket is not secured", metadata: ["error": "\(error)"])
+                }
+                logger.notice("REST API listening", metadata: ["address": "\(listener)", "port": "\(port.map(String.init) ?? "-")", "auth": "\(auth)"])
             })))
         }
         let group = ServiceGroup(

@@ -23,7 +23,7 @@ services:
     host: 192.0.2.10
     port: 80
     method: rr
-    pulse: {type: http, interval: ${interval}s, timeout: 1s, rise: $rise, fall: $fall, ramp: ${ramp}s, args: {path: /}}
+    pulse: {type: http, interval: ${interval}s, timeout: ${interval}s, rise: $rise, fall: $fall, ramp: ${ramp}s, args: {path: /}}
     backends:
       be1: {host: $(lab_ip be1), port: 8080, weight: 100}
       be2: {host: $(lab_ip be2), port: 8080, weight: 100}
@@ -91,7 +91,9 @@ else
 fi
 
 # Restart in the middle of the ramp: the weight never jumps back to full; the ramp goes on (each
-# step +10, every ramp/10 = 2 s; polling under TCG may miss a step, never a jump to 100).
+# step +10, every ramp/10 = 2 s; polling under TCG may miss a step, never a jump to 100). The
+# check's timeout is the whole interval: one failed check during a ramp takes a backend down
+# (by design), and a TCG machine busy starting the daemon must not fail it spuriously.
 held=$(weight_of_be1)
 rec_daemon_stop KILL
 rec_daemon_start "$log" --config "$config" --log-level debug
@@ -112,6 +114,6 @@ steps=$(wc -w <<<"$seen")
 if [[ $last == 100 && -z $bad ]] && ((first <= held + 20 && steps >= 3)); then
     rec_pass "restarted mid-ramp at weight $held, be1 resumed the ramp: $seen"
 else
-    rec_fail "after a restart mid-ramp at $held, be1 went: '$seen' (decreases: '$bad'; a resumed ramp starts near $held and takes several steps)"
+    rec_fail "after a restart mid-ramp at $held, be1 went: '$seen' (decreases: '$bad'; a resumed ramp starts near $held and takes several steps); health in the log: $(grep -E 'backend (down|up)' "$log" | tail -4)"
 fi
 rec_finish

@@ -66,7 +66,9 @@ else
 fi
 
 # Its exec check runs as its own user (it cannot, and does not try to, become anyone else).
-if rec_wait 30 test -s "$probe_dir/uid" && [[ $(cat "$probe_dir/uid") == 65534 ]]; then
+# (Read whole each time: the next check rewrites the file.)
+check_ran_as_daemon() { [[ $(cat "$probe_dir/uid" 2>/dev/null) == 65534 ]]; }
+if rec_wait 30 check_ran_as_daemon; then
     rec_pass "the exec check ran as uid $(cat "$probe_dir/uid"), the daemon's own"
 else
     rec_fail "the exec check did not run as 65534: '$(cat "$probe_dir/uid" 2>/dev/null)'; log: $(tail -20 "$log")"
