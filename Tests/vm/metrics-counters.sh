@@ -39,7 +39,7 @@ rec_pass "the daemon built the table (be1 weight 100, be2 weight 50) and answers
 requests=20
 answers=""
 for ((i = 0; i < requests; i++)); do answers+="$(lab_http client http://192.0.2.10/ 2>/dev/null || echo error) "; done
-[[ $answers != *error* ]] && rec_pass "$requests HTTP requests through the VIP answered: $(tr ' ' '\n' <<<"$answers" | sort | uniq -c | xargs)" ||
+[[ $answers != *error* ]] && rec_pass "$requests HTTP requests through the VIP answered: $(tr -s ' ' '\n' <<<"$answers" | grep . | sort | uniq -c | xargs)" ||
     rec_fail "some requests through the VIP failed: $answers"
 
 # ipvsadm's counters: "S conns inpkts outpkts inbytes outbytes" for the service (S = web) and
@@ -70,8 +70,9 @@ counters=(connections in_packets out_packets in_bytes out_bytes)
 fields=(connections in-packets out-packets in-bytes out-bytes)
 # compare WHAT KERNEL-ROW PREFIX LABELS JSON
 compare() {
-    local what=$1 row=$2 prefix=$3 labels=$4 json=$5 i want got from_json bad=""
-    read -r _ -a values <<<"$row"
+    local what=$1 row=$2 prefix=$3 labels=$4 json=$5 i want got from_json bad="" all values
+    read -r -a all <<<"$row"
+    values=("${all[@]:1}")
     for i in 0 1 2 3 4; do
         want=${values[$i]}
         got=$(metric "${prefix}_${counters[$i]}_total" "$labels")
