@@ -1,4 +1,6 @@
 import Checks
+import Netlink
+import Reconciler
 import Spec
 
 /// `GET /service/{id}`: GORB's ServiceInfo, `{"options": …, "health": …, "backends": [ids]}`,
@@ -11,6 +13,15 @@ struct ServiceInfo: Encodable {
     var backends: [String]
     /// Healthy backends, the quorum, and whether the service has it.
     var quorum: QuorumView
+    /// The kernel's counters, read for this request; absent with `stats-error` when they could
+    /// not be read.
+    var stats: StatsView?
+    var statsError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case options, health, backends, quorum, stats
+        case statsError = "stats-error"
+    }
 }
 
 struct QuorumView: Encodable {
@@ -89,6 +100,91 @@ enum PersistentView: Encodable {
 struct BackendInfo: Encodable {
     var options: BackendView
     var metrics: BackendMetrics
+    /// As in ``ServiceInfo``, with the backend's connection counts.
+    var stats: StatsView?
+    var statsError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case options, metrics, stats
+        case statsError = "stats-error"
+    }
+}
+
+/// A service's or backend's traffic counters and the kernel's rate estimates (what `ipvsadm -Ln
+/// --stats --exact` and `--rate` show), read from the kernel for this request: `source` says so
+/// and `read-at` says when. Counters count since the object was created in the kernel (or zeroed).
+struct StatsView: Encodable {
+    var source = "kernel"
+    var readAt: String
+    var connections: UInt64
+    var inPackets: UInt64
+    var outPackets: UInt64
+    var inBytes: UInt64
+    var outBytes: UInt64
+    var connectionsPerSecond: UInt64
+    var inPacketsPerSecond: UInt64
+    var outPacketsPerSecond: UInt64
+    var inBytesPerSecond: UInt64
+    var outBytesPerSecond: UInt64
+    /// Backends only: the kernel's ActiveConn and InActConn.
+    var activeConnections: UInt32?
+    var inactiveConnections: UInt32?
+
+    enum CodingKeys: String, CodingKey {
+        case source
+        case readAt = "read-at"
+        case connections
+        case inPackets = "in-packets"
+        case outPackets = "out-packets"
+        case inBytes = "in-bytes"
+        case outBytes = "out-bytes"
+        case connectionsPerSecond = "connections-per-second"
+        case inPacketsPerSecond = "in-packets-per-second"
+        case outPacketsPerSecond = "out-packets-per-second"
+        case inBytesPerSecond = "in-bytes-per-second"
+        case outBytesPerSecond = "out-bytes-per-second"
+        case activeConnections = "active-connections"
+        case inactiveConnections = "inactive-connections"
+    }
+
+    init(_ stats: IPVSStats, readAt: WallTime) {
+        self.readAt = OverrideView.timestamp(readAt.seconds)
+        connections = stats.connections
+        inPackets = stats.inPackets
+        outPackets = stats.outPackets
+        inBytes = stats.inBytes
+        outBytes = stats.outBytes
+        connectionsPerSecond = stats.connectionsPerSecond
+        inPacketsPerSecond = stats.inPacketsPerSecond
+        outPacketsPerSecond = stats.outPacketsPerSecond
+        inBytesPerSecond = stats.inBytesPerSecond
+        outBytesPerSecond = stats.outBytesPerSecond
+    }
+
+    /// The `stats` of a service, or the `stats-error` that replaces it.
+    static func of(_ read: () throws(ObservationError) -> ObjectObservation<IPVSService>) -> (StatsView?, String?) {
+        do {
+            let observation = try read()
+            guard let service = observation.object else { return (nil, "the kernel does not hold this service (yet): see GET /status and GET /plan") }
+            return (StatsView(service.stats, readAt: observation.readAt), nil)
+        } catch {
+            return (nil, "the kernel's statistics could not be read: \(error)")
+        }
+    }
+
+    /// The `stats` of a backend, or the `stats-error` that replaces it.
+    static func of(_ read: () throws(ObservationError) -> ObjectObservation<IPVSDestination>) -> (StatsView?, String?) {
+        do {
+            let observation = try read()
+            guard let destination = observation.object else { return (nil, "the kernel does not hold this backend (yet): see GET /status and GET /plan") }
+            var view = StatsView(destination.stats, readAt: observation.readAt)
+            view.activeConnections = destination.activeConnections
+            view.inactiveConnections = destination.inactiveConnections
+            return (view, nil)
+        } catch {
+            return (nil, "the kernel's statistics could not be read: \(error)")
+        }
+    }
 }
 
 /// A resolved backend. `weight` is the weight in force now (health and ramp applied), as GORB

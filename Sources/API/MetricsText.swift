@@ -16,30 +16,43 @@ enum MetricsText {
         let observed = try? await api.controller.observe()
         var out = Exposition()
 
-        // GORB's service and backend gauges.
-        out.family("gorb_service_health", "gauge", "Mean health of the service's backends (0 to 1; 1 with none).")
-        out.family("gorb_service_backends", "gauge", "Number of backends of the service.")
+        // GORB's service and backend gauges: each family's samples gathered first, then written
+        // as one group after its HELP and TYPE (the text format requires it).
+        var serviceHealth: [(Labels, Double)] = []
+        var serviceBackends: [(Labels, Double)] = []
         var backendHealth: [(Labels, Double)] = []
         var backendStatus: [(Labels, Double)] = []
-        var backendWeight: [(Labels, Double)] = []
+        var kernelWeight: [(Labels, Double)] = []
+        var desiredWeight: [(Labels, Double)] = []
         var backendUptime: [(Labels, Double)] = []
+        var serviceStats: [(Labels, IPVSStats)] = []
+        var backendStats: [(Labels, IPVSDestination)] = []
         for service in config.services {
             let info = api.serviceInfo(service)
             let labels = serviceLabels(service)
-            out.sample("gorb_service_health", labels, info.health)
-            out.sample("gorb_service_backends", labels, Double(service.backends.count))
+            serviceHealth.append((labels, info.health))
+            serviceBackends.append((labels, Double(service.backends.count)))
+            if let held = observed?.services[service.id] { serviceStats.append((labels, held.stats)) }
+            let held = observed?.backends[service.id]
             for backend in service.backends {
                 let backendLabels: Labels = [("service_name", service.id), ("name", backend.id), ("host", "\(backend.address)"), ("port", "\(backend.port)")]
                 let backendInfo = api.backendInfo(service, backend)
                 backendHealth.append((backendLabels, backendInfo.metrics.health))
                 backendStatus.append((backendLabels, Double(backendInfo.metrics.status)))
-                backendWeight.append((backendLabels, Double(backendInfo.options.weight)))
+                desiredWeight.append((backendLabels, Double(backendInfo.options.weight)))
                 backendUptime.append((backendLabels, backendInfo.metrics.uptimeSeconds))
+                if let destination = held?[backend.id] {
+                    kernelWeight.append((backendLabels, Double(destination.weight)))
+                    backendStats.append((backendLabels, destination))
+                }
             }
         }
+        out.gauge("gorb_service_health", "Mean health of the service's backends (0 to 1; 1 with none).", serviceHealth)
+        out.gauge("gorb_service_backends", "Number of backends of the service.", serviceBackends)
         out.gauge("gorb_service_backend_health", "Share of the backend's recent checks that passed (0 to 1).", backendHealth)
         out.gauge("gorb_service_backend_status", "Backend status: 0 up, 1 down.", backendStatus)
-        out.gauge("gorb_service_backend_weight", "The weight in force in the kernel (health and ramp applied).", backendWeight)
+        out.gauge("gorb_service_backend_weight", "The weight the kernel holds for the backend, read at this scrape (absent when the kernel could not be read or holds no such backend).", kernelWeight)
+        out.gauge("gorb_service_backend_desired_weight", "The weight the daemon wants for the backend now: the configured weight with health and ramp applied.", desiredWeight)
         out.gauge("gorb_service_backend_uptime_seconds", "Seconds since the backend last came up.", backendUptime)
 
         // The reconciler.
@@ -61,17 +74,8 @@ enum MetricsText {
         out.gauge("gorb_reconcile_overrides", "REST API overrides kept.", [([], Double(overrides))])
         out.gauge("gorb_reconcile_overrides_not_in_force", "Overrides kept but not applied (their object left the file).", [([], Double(status.overlayProblems.count))])
 
-        // The kernel's counters.
-        if let observed {
-            var serviceStats: [(Labels, IPVSStats)] = []
-            var backendStats: [(Labels, IPVSDestination)] = []
-            for service in config.services {
-                if let held = observed.services[service.id] { serviceStats.append((serviceLabels(service), held.stats)) }
-                for backend in service.backends {
-                    guard let destination = observed.backends[service.id]?[backend.id] else { continue }
-                    backendStats.append(([("service_name", service.id), ("name", backend.id), ("host", "\(backend.address)"), ("port", "\(backend.port)")], destination))
-                }
-            }
+        // The kernel's counters and rates (none when it could not be read: gorb_ipvs_up says 0).
+        if observed != nil {
             out.stats(prefix: "gorb_ipvs_service", what: "service", serviceStats)
             out.stats(prefix: "gorb_ipvs_backend", what: "backend", backendStats.map { ($0.0, $0.1.stats) })
             out.gauge("gorb_ipvs_backend_active_connections", "Active connections (the kernel's ActiveConn).", backendStats.map { ($0.0, Double($0.1.activeConnections)) })
@@ -135,6 +139,17 @@ struct Exposition {
         for (suffix, help, path) in counters {
             family("\(prefix)_\(suffix)", "counter", help)
             for (labels, stats) in samples { sample("\(prefix)_\(suffix)", labels, Double(stats[keyPath: path])) }
+        }
+        // The kernel's estimates, averaged over a few seconds (ipvsadm -L --rate).
+        let rates: [(String, String, KeyPath<IPVSStats, UInt64>)] = [
+            ("connections_per_second", "Connections per second to the \(what), as the kernel estimates it.", \.connectionsPerSecond),
+            ("in_packets_per_second", "Packets per second from clients through the \(what), as the kernel estimates it.", \.inPacketsPerSecond),
+            ("out_packets_per_second", "Packets per second to clients through the \(what), as the kernel estimates it.", \.outPacketsPerSecond),
+            ("in_bytes_per_second", "Bytes per second from clients through the \(what), as the kernel estimates it.", \.inBytesPerSecond),
+            ("out_bytes_per_second", "Bytes per second to clients through the \(what), as the kernel estimates it.", \.outBytesPerSecond),
+        ]
+        for (suffix, help, path) in rates {
+            gauge("\(prefix)_\(suffix)", help, samples.map { ($0.0, Double($0.1[keyPath: path])) })
         }
     }
 

@@ -357,7 +357,30 @@ enum OpenAPIDocument {
               "quorum": {
                 "type": "object", "additionalProperties": false, "required": ["required", "healthy", "met"],
                 "properties": {"required": {"type": "integer", "minimum": 0}, "healthy": {"type": "integer", "minimum": 0}, "met": {"type": "boolean"}}
-              }
+              },
+              "stats": {"$ref": "#/components/schemas/Stats"},
+              "stats-error": {"type": "string", "description": "Why stats is absent: the kernel could not be read, or does not hold the object (yet)"}
+            }
+          },
+          "Stats": {
+            "type": "object", "additionalProperties": false,
+            "description": "The kernel's traffic counters (since the object was created or zeroed) and rate estimates, as ipvsadm -Ln --stats --exact and --rate show them, read from the kernel for this request",
+            "required": ["source", "read-at", "connections", "in-packets", "out-packets", "in-bytes", "out-bytes", "connections-per-second", "in-packets-per-second", "out-packets-per-second", "in-bytes-per-second", "out-bytes-per-second"],
+            "properties": {
+              "source": {"const": "kernel", "description": "Read from the kernel at read-at, for this request"},
+              "read-at": {"type": "string", "format": "date-time"},
+              "connections": {"type": "integer", "minimum": 0},
+              "in-packets": {"type": "integer", "minimum": 0, "description": "Client to server"},
+              "out-packets": {"type": "integer", "minimum": 0, "description": "Server to client"},
+              "in-bytes": {"type": "integer", "minimum": 0},
+              "out-bytes": {"type": "integer", "minimum": 0},
+              "connections-per-second": {"type": "integer", "minimum": 0},
+              "in-packets-per-second": {"type": "integer", "minimum": 0},
+              "out-packets-per-second": {"type": "integer", "minimum": 0},
+              "in-bytes-per-second": {"type": "integer", "minimum": 0},
+              "out-bytes-per-second": {"type": "integer", "minimum": 0},
+              "active-connections": {"type": "integer", "minimum": 0, "description": "Backends only (ActiveConn)"},
+              "inactive-connections": {"type": "integer", "minimum": 0, "description": "Backends only (InActConn)"}
             }
           },
           "ServiceView": {
@@ -381,7 +404,11 @@ enum OpenAPIDocument {
           },
           "BackendInfo": {
             "type": "object", "additionalProperties": false, "required": ["options", "metrics"],
-            "properties": {"options": {"$ref": "#/components/schemas/BackendView"}, "metrics": {"$ref": "#/components/schemas/BackendMetrics"}}
+            "properties": {
+              "options": {"$ref": "#/components/schemas/BackendView"}, "metrics": {"$ref": "#/components/schemas/BackendMetrics"},
+              "stats": {"$ref": "#/components/schemas/Stats"},
+              "stats-error": {"type": "string", "description": "Why stats is absent: the kernel could not be read, or does not hold the backend (yet)"}
+            }
           },
           "BackendView": {
             "type": "object", "additionalProperties": false, "description": "The backend as resolved; weight is the one in force now (health and ramp applied)",

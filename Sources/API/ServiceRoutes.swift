@@ -13,7 +13,9 @@ extension GorbAPI {
         routes.add(.get, "/service/{service}") { _, context in
             let id = try context.parameters.require("service")
             guard let service = await controller.currentConfig[serviceID: id] else { throw Self.noService(id) }
-            return JSONBody.response(serviceInfo(service))
+            var info = serviceInfo(service)
+            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(service) }
+            return JSONBody.response(info)
         }
         routes.add(.put, "/service/{service}") { request, context in
             let id = try context.parameters.require("service")
@@ -47,7 +49,9 @@ extension GorbAPI {
             let backendID = try context.parameters.require("backend")
             guard let service = await controller.currentConfig[serviceID: id] else { throw Self.noService(id) }
             guard let backend = service[backendID: backendID] else { throw Self.noBackend(id, backendID) }
-            return JSONBody.response(backendInfo(service, backend))
+            var info = backendInfo(service, backend)
+            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(backend, of: service) }
+            return JSONBody.response(info)
         }
         routes.add(.put, "/service/{service}/{backend}") { request, context in
             let (id, backendID) = (try context.parameters.require("service"), try context.parameters.require("backend"))

@@ -97,6 +97,43 @@ public final class FakeIPVS: IPVS {
         state.withLock { $0 = State() }
     }
 
+    // MARK: Test support (not kernel behaviour)
+
+    /// Sets a service's counters and rates as if traffic had passed: the fake forwards no packets,
+    /// so tests of code that reports statistics give it some this way. Not part of the ``IPVS``
+    /// protocol and never used by the conformance suite (the kernel has no such command).
+    ///
+    /// - Returns: false when the fake holds no such service.
+    @discardableResult
+    public func setStats(_ stats: IPVSStats, service key: IPVSService.Key) -> Bool {
+        state.withLock { state in
+            guard state.services[key] != nil else { return false }
+            state.services[key]?.service.stats = stats
+            return true
+        }
+    }
+
+    /// Sets a destination's counters, rates and connection counts, as ``setStats(_:service:)``
+    /// does for a service (test support only).
+    ///
+    /// - Returns: false when the fake holds no such destination.
+    @discardableResult
+    public func setStats(
+        _ stats: IPVSStats,
+        activeConnections: UInt32 = 0,
+        inactiveConnections: UInt32 = 0,
+        destination: IPVSDestination.Key,
+        service key: IPVSService.Key
+    ) -> Bool {
+        state.withLock { state in
+            guard let index = state.services[key]?.destinations.firstIndex(where: { $0.key == destination }) else { return false }
+            state.services[key]?.destinations[index].stats = stats
+            state.services[key]?.destinations[index].activeConnections = activeConnections
+            state.services[key]?.destinations[index].inactiveConnections = inactiveConnections
+            return true
+        }
+    }
+
     // MARK: The kernel's rules
 
     /// `NLA_NUL_STRING` with `len = 15`: longer names fail attribute validation.

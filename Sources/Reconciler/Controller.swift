@@ -1,4 +1,5 @@
 public import Logging
+public import Netlink
 public import Spec
 public import YAMLBridge
 
@@ -210,6 +211,17 @@ public actor Controller {
     /// Reads the kernel's counters for the services and backends in force (`GET /metrics`).
     public func observe() throws(ReconcileError) -> KernelObservation {
         try reconciler.observe(config)
+    }
+
+    /// Reads one service from the kernel (`GET /service/{id}`); not isolated to the loop, so a
+    /// request never waits for a pass.
+    public nonisolated func observe(_ service: Service) throws(ObservationError) -> ObjectObservation<IPVSService> {
+        try reconciler.observe(service)
+    }
+
+    /// Reads one backend from the kernel (`GET /service/{id}/{backend}`); not isolated either.
+    public nonisolated func observe(_ backend: Backend, of service: Service) throws(ObservationError) -> ObjectObservation<IPVSDestination> {
+        try reconciler.observe(backend, of: service)
     }
 
     /// The last good file, as written and as resolved.

@@ -1,4 +1,4 @@
-import Netlink
+public import Netlink
 public import Spec
 
 extension DesiredState {
@@ -19,24 +19,12 @@ extension DesiredState {
         var problems: [ReconcileProblem] = []
         for service in config.services {
             let key: IPVSService.Key
-            switch service.endpoint {
-            case .fwmark(let mark, let family):
-                key = .firewallMark(mark, family: family == .ipv4 ? .ipv4 : .ipv6)
-            case .address(let host, let port, let proto):
-                let address: Netlink.IPAddress
-                switch host {
-                case .ip(let ip):
-                    address = Netlink.IPAddress(ip)
-                case .interface(let name):
-                    do {
-                        address = try interfaces.firstAddress(of: name)
-                    } catch {
-                        problems.append(ReconcileProblem(subject: service.id, message: "\(error)"))
-                        state.held.insert(service.id)
-                        continue
-                    }
-                }
-                key = .socket(TransportProtocol(proto), address, port: port)
+            do {
+                key = try Self.key(of: service, interfaces: interfaces)
+            } catch {
+                problems.append(ReconcileProblem(subject: service.id, message: "\(error)"))
+                state.held.insert(service.id)
+                continue
             }
             let kernelService = IPVSService(
                 key: key,
@@ -56,6 +44,24 @@ extension DesiredState {
             state.timeouts = IPVSTimeouts(tcp: timeouts.tcp ?? 0, tcpFin: timeouts.tcpfin ?? 0, udp: timeouts.udp ?? 0)
         }
         return (state, problems)
+    }
+}
+
+extension DesiredState {
+    /// The kernel's key of a service: its VIP (the interface's first address when it has no
+    /// `host`), port and protocol, or its firewall mark.
+    public static func key(of service: Service, interfaces: some InterfaceAddresses) throws(InterfaceAddressError) -> IPVSService.Key {
+        switch service.endpoint {
+        case .fwmark(let mark, let family):
+            return .firewallMark(mark, family: family == .ipv4 ? .ipv4 : .ipv6)
+        case .address(let host, let port, let proto):
+            let address: Netlink.IPAddress
+            switch host {
+            case .ip(let ip): address = Netlink.IPAddress(ip)
+            case .interface(let name): address = try interfaces.firstAddress(of: name)
+            }
+            return .socket(TransportProtocol(proto), address, port: port)
+        }
     }
 }
 

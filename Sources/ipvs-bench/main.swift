@@ -7,7 +7,9 @@
 // NAT destinations each with our batched client and times it; dumps everything with our client
 // and with `ipvsadm -Sn`; flushes; loads the same rules with `ipvsadm -R` and times that; then
 // prints both times and the ratios. Software emulation makes absolute times meaningless across
-// runs: only the ratios inside one run are. Prints figures; it never passes or fails on them.
+// runs: only the ratios inside one run are. It never passes or fails on the figures, but it does
+// on correctness: after each load, our read and `ipvsadm -Sn` must both show exactly the rules
+// loaded (line for line, sorted), else it exits 1 naming the first difference.
 // It flushes the IPVS table: run it inside the VM only.
 import Foundation
 import Logging
@@ -78,6 +80,26 @@ for index in 0..<serviceCount {
     }
 }
 let restoreFile = rules.joined(separator: "\n") + "\n"
+let loadedLines = rules.sorted()
+
+/// A table as `ipvsadm -Sn` lines, sorted (the kernel's dump order is hash order).
+func saveLines(_ table: [IPVSService: [IPVSDestination]]) -> [String] {
+    var lines: [String] = []
+    for (service, destinations) in table {
+        lines.append(service.ipvsadmSaveLine)
+        for destination in destinations { lines.append(destination.ipvsadmSaveLine(service: service.key)) }
+    }
+    return lines.sorted()
+}
+
+/// Fails unless `lines` (sorted) are exactly the rules loaded.
+func expectLoaded(_ lines: [String], _ what: String) {
+    guard lines != loadedLines else { return }
+    let index = zip(lines, loadedLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(lines.count, loadedLines.count)
+    let got = index < lines.count ? lines[index] : "(end)"
+    let want = index < loadedLines.count ? loadedLines[index] : "(end)"
+    fail("\(what): \(lines.count) lines, not the \(loadedLines.count) loaded; first difference at sorted line \(index + 1): '\(got)', expected '\(want)'")
+}
 let expectedDestinations = serviceCount * destinationCount
 
 do {
@@ -110,6 +132,8 @@ do {
     guard table.count == serviceCount, ourDestinations == expectedDestinations, savedLines == changes.count else {
         fail("after our load: \(table.count) services, \(ourDestinations) destinations, \(savedLines) ipvsadm lines")
     }
+    expectLoaded(saveLines(table), "after our load, our read")
+    expectLoaded(saved.split(separator: "\n").map(String.init).sorted(), "after our load, ipvsadm -Sn")
 
     // 3. ipvsadm -R on an empty table.
     try ipvs.flush()
@@ -122,6 +146,8 @@ do {
     guard table.count == serviceCount, table.values.map(\.count).reduce(0, +) == expectedDestinations, savedLines == changes.count else {
         fail("after ipvsadm -R: \(table.count) services, \(savedLines) ipvsadm lines")
     }
+    expectLoaded(saveLines(table), "after ipvsadm -R, our read")
+    expectLoaded(saved.split(separator: "\n").map(String.init).sorted(), "after ipvsadm -R, ipvsadm -Sn")
     try ipvs.flush()
 
     func ms(_ seconds: Double) -> String { String(format: "%9.1f ms", seconds * 1000) }
@@ -130,6 +156,7 @@ do {
     print("load   ipvsadm -R              \(ms(ipvsadmLoad))")
     print("read   ours (dump all)         \(ms(ourRead))   \(readCalls)")
     print("read   ipvsadm -Sn             \(ms(ipvsadmRead))")
+    print("check  after each load, our read and ipvsadm -Sn equal the \(loadedLines.count) rules loaded")
     print(String(format: "ratio  load ours/ipvsadm -R  = %.3f  (goal <= 0.5)", ourLoad / ipvsadmLoad))
     print(String(format: "ratio  read ours/ipvsadm -Sn = %.3f  (goal <= 1.0)", ourRead / ipvsadmRead))
 } catch {

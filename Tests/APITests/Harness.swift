@@ -33,9 +33,10 @@ struct Harness {
     let controller: Controller
     let api: GorbAPI
 
-    init(yaml: String = Harness.yaml, auth: APIAuth = .none) throws {
+    /// - Parameter kernel: the IPVS the daemon drives instead of ``ipvs`` (a failing one, say).
+    init(yaml: String = Harness.yaml, auth: APIAuth = .none, kernel: (any IPVS)? = nil) throws {
         let file = try ValidatedFile.parse(bytes: Array(yaml.utf8), file: "gorb.yaml")
-        let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: state), logger: Self.quiet)
+        let reconciler = Reconciler(ipvs: kernel ?? ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: state), logger: Self.quiet)
         controller = Controller(reconciler: reconciler, initial: file, loadFile: { () throws(Diagnostics) -> ValidatedFile in file }, resync: .seconds(3600), logger: Self.quiet)
         api = GorbAPI(controller: controller, health: nil, auth: auth, applyTimeout: .seconds(5), logger: Self.quiet)
     }

@@ -36,3 +36,13 @@ fi
 cases=$(sed -nE 's/.*Test scenario\(_:\) with ([0-9]+) test cases passed.*/\1/p' "$log" | tail -1)
 [[ -n $cases && $cases -gt 0 ]] || { echo "netlink-conformance: FAILED: no scenario ran" >&2; exit 1; }
 echo "netlink-conformance: OK: $cases scenarios passed against the kernel, each step witnessed by ipvsadm -Sn"
+
+# The client on a kernel with IPVS: info, timeouts and dumps decode, and a write reads back.
+log2=$(mktemp)
+status=0
+GORB_KERNEL_TESTS=1 "$bundle" --testing-library swift-testing --filter kernelClientOnThisHost 2>&1 | tee "$log2" || status=$?
+if ((status != 0)) || ! grep -qE 'Test run with 1 test .*passed' "$log2"; then
+    echo "netlink-conformance: FAILED: SystemNetlinkSocketTests.kernelClientOnThisHost against the kernel" >&2
+    exit 1
+fi
+echo "netlink-conformance: OK: kernelClientOnThisHost read and wrote the kernel's IPVS"
