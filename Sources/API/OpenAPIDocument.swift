@@ -44,10 +44,11 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceChange"}, "example": {"host": "192.0.2.200", "port": 8080, "method": "rr", "backends": {"b-1": {"host": "198.51.100.200", "pulse": {"type": "none"}}}}}}},
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
-              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "409": {"$ref": "#/components/responses/Conflict"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -60,10 +61,11 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceChange"}, "example": {"method": "wlc", "ttl": "30m"}}}},
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
-              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -75,6 +77,8 @@ enum OpenAPIDocument {
             "summary": "Remove a service (an override: the file keeps it; with ttl, for a while)",
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
@@ -101,10 +105,11 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendChange"}, "example": {"host": "198.51.100.201", "port": 8080, "weight": 10, "pulse": {"type": "none"}}}}},
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
-              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "409": {"$ref": "#/components/responses/Conflict"},
@@ -118,10 +123,11 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendChange"}, "example": {"weight": 0, "ttl": "30m"}}}},
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
-              "403": {"$ref": "#/components/responses/ExecForbidden"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "413": {"$ref": "#/components/responses/ContentTooLarge"},
@@ -133,6 +139,8 @@ enum OpenAPIDocument {
             "summary": "Remove a backend (an override: the file keeps it; with ttl, for a while)",
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
@@ -155,6 +163,8 @@ enum OpenAPIDocument {
             "operationId": "removeAllOverrides",
             "summary": "Back to the file: remove every override",
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "500": {"$ref": "#/components/responses/NotApplied"}
@@ -167,6 +177,8 @@ enum OpenAPIDocument {
             "operationId": "removeServiceOverrides",
             "summary": "Back to the file for one service: remove its overrides and its backends'",
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
@@ -180,6 +192,8 @@ enum OpenAPIDocument {
             "operationId": "removeBackendOverrides",
             "summary": "Back to the file for one backend",
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
@@ -213,6 +227,8 @@ enum OpenAPIDocument {
             "operationId": "reload",
             "summary": "Re-read the file, as SIGHUP does; an invalid file changes nothing",
             "responses": {
+              "415": {"$ref": "#/components/responses/FormBody"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"description": "Reloaded: the counts now in force", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reloaded"}}}},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "422": {"$ref": "#/components/responses/NotReloaded"}
@@ -267,7 +283,8 @@ enum OpenAPIDocument {
           "Unauthorized": {"description": "The daemon has a token and the request has not got it, or another one", "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotFound": {"description": "No such service, backend, or overrides on it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "MethodNotAllowed": {"description": "Any path answers a method it does not serve so; Allow lists those it does", "headers": {"Allow": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-          "ExecForbidden": {"description": "The change would create or change an exec health check: only the config file defines those (a backend added with no pulse of its own still inherits its service's)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Forbidden": {"description": "Refused whatever the body says: a change that would create or change an exec health check (only the config file defines those; a backend added with no pulse of its own still inherits its service's), or a change a browser sent from another site or origin (Sec-Fetch-Site, Origin)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "FormBody": {"description": "The body type is a browser form's (application/x-www-form-urlencoded, multipart/form-data, text/plain), refused so that no web page can change the balancer: send application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "Conflict": {"description": "It exists already (PATCH changes it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "ContentTooLarge": {"description": "The body is larger than 1 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotReloaded": {"description": "The file is invalid; the last good one stays in force (its errors, FILE:LINE:COL)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
