@@ -77,10 +77,15 @@ public actor Controller {
     }
 
     /// Asks for a pass; returns at once. Safe to call from anywhere, any number of times.
-    public func trigger(_ trigger: Trigger) {
+    ///
+    /// - Returns: a ticket for ``waitForPass(_:)``: the pass that serves this trigger (passes run
+    ///   on this actor, so none is half done when a trigger arrives).
+    @discardableResult
+    public func trigger(_ trigger: Trigger) -> Int {
         pending.insert(trigger)
         waiter?.resume()
         waiter = nil
+        return status.passes + 1
     }
 
     /// Runs passes until the task is cancelled (SIGTERM/SIGINT through the service group). The
