@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,6 +42,12 @@ let package = Package(
         ),
         .target(
             name: "IPText",
+            swiftSettings: strictSettings
+        ),
+        // systemd's sd_notify datagram protocol ($NOTIFY_SOCKET), spoken directly: readiness,
+        // reload, status and the watchdog. No dependency, so tests can use it alone.
+        .target(
+            name: "SystemdNotify",
             swiftSettings: strictSettings
         ),
         .target(
@@ -70,7 +77,11 @@ let package = Package(
                 "Reconciler",
                 "Checks",
                 "API",
+                "SystemdNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -208,6 +219,11 @@ let package = Package(
         .testTarget(
             name: "YAMLBridgeTests",
             dependencies: ["YAMLBridge", "SeededRandom"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SystemdNotifyTests",
+            dependencies: ["SystemdNotify"],
             swiftSettings: strictSettings
         ),
         .testTarget(

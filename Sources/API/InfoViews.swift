@@ -129,6 +129,8 @@ struct StatsView: Encodable {
     /// Backends only: the kernel's ActiveConn and InActConn.
     var activeConnections: UInt32?
     var inactiveConnections: UInt32?
+    /// Backends only: the weight the kernel holds now.
+    var weight: Int32?
 
     enum CodingKeys: String, CodingKey {
         case source
@@ -145,6 +147,7 @@ struct StatsView: Encodable {
         case outBytesPerSecond = "out-bytes-per-second"
         case activeConnections = "active-connections"
         case inactiveConnections = "inactive-connections"
+        case weight
     }
 
     init(_ stats: IPVSStats, readAt: WallTime) {
@@ -180,6 +183,7 @@ struct StatsView: Encodable {
             var view = StatsView(destination.stats, readAt: observation.readAt)
             view.activeConnections = destination.activeConnections
             view.inactiveConnections = destination.inactiveConnections
+            view.weight = destination.weight
             return (view, nil)
         } catch {
             return (nil, "the kernel's statistics could not be read: \(error)")

@@ -397,7 +397,8 @@ enum OpenAPIDocument {
               "in-bytes-per-second": {"type": "integer", "minimum": 0},
               "out-bytes-per-second": {"type": "integer", "minimum": 0},
               "active-connections": {"type": "integer", "minimum": 0, "description": "Backends only (ActiveConn)"},
-              "inactive-connections": {"type": "integer", "minimum": 0, "description": "Backends only (InActConn)"}
+              "inactive-connections": {"type": "integer", "minimum": 0, "description": "Backends only (InActConn)"},
+              "weight": {"type": "integer", "minimum": 0, "description": "Backends only: the weight the kernel holds now (compare options.weight, what it should hold, and options.configured-weight, the file's)"}
             }
           },
           "ServiceView": {

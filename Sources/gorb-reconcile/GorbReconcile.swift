@@ -10,10 +10,11 @@ struct GorbReconcile: AsyncParsableCommand {
         discussion: """
             The desired state lives in one YAML or JSON file (default \(ConfigOptions.defaultPath)). \
             'validate' checks it without touching the kernel, so it can gate a GitOps pipeline; \
-            'plan' shows what 'apply' would change; 'run' is the daemon.
+            'plan' shows what 'apply' would change; 'run' is the daemon; 'status', 'drain', 'undrain', \
+            'weight', 'overrides' and 'reload' ask the running daemon through its REST API (--api).
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Run.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Run.self, StatusCommand.self, Drain.self, Undrain.self, Weight.self, Overrides.self, Reload.self]
     )
 }
 

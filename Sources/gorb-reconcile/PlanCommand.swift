@@ -6,7 +6,7 @@ import Reconciler
 import Spec
 
 /// `gorb-reconcile plan`: what `apply` would change, without changing it.
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show the changes 'apply' would make to the running kernel.",
@@ -14,18 +14,25 @@ struct PlanCommand: ParsableCommand {
             One line per change, as ipvsadm arguments, marked + (create), ~ (update in place), \
             - (delete) or 0 (drain: weight 0 until the backend's connections end). Exit status: \
             0 when the kernel already matches, 2 when there are changes, 1 on error. Needs root \
-            (reading IPVS needs CAP_NET_ADMIN).
+            (reading IPVS needs CAP_NET_ADMIN). While a daemon runs with --state-dir (it holds \
+            the state directory's lock), the plan is the daemon's own (GET /plan through --api), \
+            health checks and overrides included, and a note on standard error says so.
             """
     )
 
     @OptionGroup var config: ConfigOptions
     @OptionGroup var kernel: KernelOptions
+    @OptionGroup var api: APIOptions
 
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let logger = LogSetup.bootstrap(kernel)
+        if StateLock.isHeld(directory: kernel.stateDirectory) {
+            try await askDaemon()
+            return
+        }
         let spec = try KernelSession.loadConfig(config, kernel: kernel)
         let outcome = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
             try reconciler.plan(spec)
@@ -43,6 +50,33 @@ struct PlanCommand: ParsableCommand {
         }
         if !outcome.plan.isEmpty { throw ExitCode(2) }
     }
+
+    /// The running daemon's plan: a plan made here would see no health checks, so it would
+    /// report the daemon's health-driven weights and its sorry server as changes.
+    func askDaemon() async throws {
+        print("note: a daemon runs with \(kernel.stateDirectory) (it holds \(StateLock.path(in: kernel.stateDirectory))): this is its plan, asked through \(api.url) (GET /plan), health checks and overrides included", to: &standardErrorStream)
+        var changes: [[String: Any]] = []
+        try await talk { () throws(ClientFailure) in
+            let client = try DaemonClient.make(api)
+            let plan = try await client.send(.GET, "/plan").json() as? [String: Any] ?? [:]
+            changes = plan["changes"] as? [[String: Any]] ?? []
+            for problem in plan["problems"] as? [String] ?? [] {
+                print("warning: \(problem) (left as it is)", to: &standardErrorStream)
+            }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: changes, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let marks = ["create": "+", "update": "~", "delete": "-", "drain": "0"]
+            for change in changes {
+                let subject = change["subject"] as? String ?? ""
+                print("\(marks[change["kind"] as? String ?? ""] ?? "?") \(change["change"] ?? "")" + (subject.isEmpty ? "" : "   # \(subject)"))
+            }
+            if changes.isEmpty { print("no changes: the kernel matches the daemon's desired state") }
+        }
+        if !changes.isEmpty { throw ExitCode(2) }
+    }
 }
 
 /// `gorb-reconcile apply`: one reconcile pass.
@@ -52,7 +86,8 @@ struct Apply: ParsableCommand {
         discussion: """
             Applies the plan (see 'plan') and remembers what it created in --state-dir, so later \
             runs only ever delete what this tool made. Exits 1, naming each failed change and the \
-            kernel's reason, if the kernel refused anything; the rest is still applied.
+            kernel's reason, if the kernel refused anything; the rest is still applied. Refuses \
+            (exit 3) while a daemon runs with the same --state-dir: reload the daemon instead.
             """
     )
 
@@ -61,6 +96,18 @@ struct Apply: ParsableCommand {
 
     func run() throws {
         let logger = LogSetup.bootstrap(kernel)
+        // One writer at a time: held while this pass runs.
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(directory: kernel.stateDirectory)
+        } catch .held {
+            print("error: a gorb-reconcile daemon runs with \(kernel.stateDirectory): 'apply' would undo its health-driven weights; change the file and reload the daemon instead ('gorb-reconcile reload', POST /reload, or kill -HUP)", to: &standardErrorStream)
+            throw ExitCode(ClientExit.daemonRunning)
+        } catch {
+            print("error: \(error)", to: &standardErrorStream)
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let spec = try KernelSession.loadConfig(config, kernel: kernel)
         let report = try KernelSession.withReconciler(kernel, logger: logger) { reconciler in
             try reconciler.apply(spec)

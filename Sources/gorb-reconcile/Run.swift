@@ -9,6 +9,7 @@ import Netlink
 import Reconciler
 import ServiceLifecycle
 import Spec
+import SystemdNotify
 import UnixSignals
 import YAMLBridge
 
@@ -110,6 +111,16 @@ struct Run: AsyncParsableCommand {
         if consul != nil { logger.warning("Consul registration (-c) is not built yet; ignoring it") }
         let token = try readToken(logger: logger)
         let store = StateStore(directory: kernel.stateDirectory)
+        // One writer at a time: held until the process ends; `apply` refuses and `plan` asks
+        // this daemon while it is held.
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(directory: kernel.stateDirectory)
+        } catch {
+            logger.critical("\(error); stop it first, or give this one another --state-dir")
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let overlay: Overlay
         do {
             overlay = try store.loadOverlay()
@@ -172,10 +183,13 @@ struct Run: AsyncParsableCommand {
         } catch {
             logger.warning("cannot read the kernel's weights at start; backends not checked yet get their full weight", metadata: ["error": "\(error)"])
         }
+        let notifications = ServiceNotifications.fromEnvironment(ProcessInfo.processInfo.environment)
+        let summary = StatusSummary(controller: controller, monitor: monitor)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: monitor),
             .init(service: ControllerService(controller: controller)),
-            .init(service: ReloadOnHangup(controller: controller, logger: logger)),
+            .init(service: ReloadOnHangup(controller: controller, notifications: notifications, summary: summary, logger: logger)),
+            .init(service: SystemdReadiness(notifications: notifications, controller: controller, summary: summary, logger: logger)),
         ]
         let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
         for listener in listeners {
@@ -229,9 +243,12 @@ struct ControllerService: ServiceLifecycle.Service {
 }
 
 /// SIGHUP → reload. Kept out of the service group's signal lists: only one handler may own a
-/// signal, and SIGHUP here means "reload", not "stop".
+/// signal, and SIGHUP here means "reload", not "stop". Under systemd, `RELOADING=1` goes out
+/// when the signal arrives and `READY=1` once the pass after the reload has run.
 struct ReloadOnHangup: ServiceLifecycle.Service {
     let controller: Controller
+    let notifications: ServiceNotifications
+    let summary: StatusSummary
     let logger: Logger
 
     func run() async throws {
@@ -239,7 +256,11 @@ struct ReloadOnHangup: ServiceLifecycle.Service {
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 logger.notice("SIGHUP: reloading the configuration")
-                await controller.trigger(.reload)
+                await notifications.reload {
+                    let ticket = await controller.trigger(.reload)
+                    guard await controller.waitForPass(ticket) != nil else { return nil }
+                    return await summary.line()
+                }
             }
         }
     }
