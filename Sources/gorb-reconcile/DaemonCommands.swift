@@ -60,7 +60,7 @@ struct Drain: AsyncParsableCommand {
     @OptionGroup var lifetime: Lifetime
 
     func run() async throws {
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
             _ = try await client.send(.PATCH, target.apiPath + lifetime.query, json: ["weight": 0])
             print("drained \(target)\(lifetime.phrase)")
@@ -80,7 +80,7 @@ struct Undrain: AsyncParsableCommand {
     var target: BackendPath
 
     func run() async throws {
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
             // A backend that does not exist is an error; one without overrides is already undrained.
             _ = try await client.send(.GET, target.apiPath)
@@ -115,9 +115,9 @@ struct Weight: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
-            _ = try await client.send(.PATCH, target.apiPath + lifetime.query, json: ["weight": weight])
+            _ = try await client.send(.PATCH, target.apiPath + lifetime.query, json: ["weight": Int(weight)])
             print("weight of \(target) is \(weight)\(lifetime.phrase)")
         }
     }
@@ -147,7 +147,7 @@ struct Overrides: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
             switch action {
             case .list:
@@ -203,7 +203,7 @@ struct Reload: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
 
     func run() async throws {
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
             let before = (try await client.send(.GET, "/status").json() as? [String: Any])?["passes"] as? Int ?? 0
             let answer = try await client.raw(.POST, "/reload")

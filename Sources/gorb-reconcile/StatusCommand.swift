@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         var attention: [String] = []
-        try await talk { () throws(ClientFailure) in
+        try await talk { () async throws(ClientFailure) in
             let client = try DaemonClient.make(api)
             let status = try await client.send(.GET, "/status").json() as? [String: Any] ?? [:]
             let plan = try await client.send(.GET, "/plan").json() as? [String: Any] ?? [:]
