@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 
@@ -41,6 +42,14 @@ final class FakeNotifySocket: @unchecked Sendable {
         let count = recv(fd, &buffer, buffer.count, 0)
         guard count >= 0 else { return nil }
         return String(decoding: buffer[..<count], as: UTF8.self)
+    }
+
+    /// The next datagram, awaited on a dispatch thread: a blocking `poll` on the cooperative
+    /// pool would starve the very tasks that send it.
+    func next(timeout: Double = 5) async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.receive(timeout: timeout)) }
+        }
     }
 
     /// Every datagram that arrives within `window`.

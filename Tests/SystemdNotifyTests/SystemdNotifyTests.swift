@@ -42,7 +42,7 @@ import Testing
     }
 }
 
-@Suite struct ServiceNotificationsTests {
+@Suite(.serialized) struct ServiceNotificationsTests {
     @Test func startThenReloadInOrder() async throws {
         let fake = try FakeNotifySocket()
         let notifications = ServiceNotifications.fromEnvironment(["NOTIFY_SOCKET": fake.address])
@@ -52,29 +52,29 @@ import Testing
             return "2 services, 3 backends (3 up, 0 down), last pass ok"
         }
         // Nothing before the first pass.
-        #expect(fake.receive(timeout: 0.2) == nil)
+        #expect(await fake.next(timeout: 0.2) == nil)
         await pass.open()
         #expect(await ready)
-        #expect(fake.receive() == "READY=1\nSTATUS=2 services, 3 backends (3 up, 0 down), last pass ok")
+        #expect(await fake.next() == "READY=1\nSTATUS=2 services, 3 backends (3 up, 0 down), last pass ok")
 
         let reloaded = Gate()
         async let reload: Void = notifications.reload {
             await reloaded.wait()
             return "1 services, 1 backends (1 up, 0 down), last pass ok"
         }
-        let reloading = try #require(fake.receive())
+        let reloading = try #require(await fake.next())
         #expect(reloading.hasPrefix("RELOADING=1\nMONOTONIC_USEC="))
-        #expect(fake.receive(timeout: 0.2) == nil)
+        #expect(await fake.next(timeout: 0.2) == nil)
         await reloaded.open()
         await reload
-        #expect(fake.receive() == "READY=1\nSTATUS=1 services, 1 backends (1 up, 0 down), last pass ok")
+        #expect(await fake.next() == "READY=1\nSTATUS=1 services, 1 backends (1 up, 0 down), last pass ok")
     }
 
     @Test func noReadyWhenTheLoopStopsFirst() async throws {
         let fake = try FakeNotifySocket()
         let notifications = ServiceNotifications.fromEnvironment(["NOTIFY_SOCKET": fake.address])
         #expect(await notifications.ready { nil } == false)
-        #expect(fake.receive(timeout: 0.2) == nil)
+        #expect(await fake.next(timeout: 0.2) == nil)
     }
 
     @Test func withoutASocketNothingWaits() async {
@@ -89,12 +89,11 @@ import Testing
         let notifications = ServiceNotifications.fromEnvironment(["NOTIFY_SOCKET": fake.address])
         let passes = Counter()
         let task = Task { await notifications.statusUpdates(every: .milliseconds(50)) { (await passes.value, "passes \(await passes.value)") } }
-        #expect(fake.receive() == "STATUS=passes 0")
+        #expect(await fake.next() == "STATUS=passes 0")
         // No new pass: no new status.
-        #expect(fake.receive(timeout: 0.3) == nil)
+        #expect(await fake.next(timeout: 0.3) == nil)
         await passes.increment()
-        await passes.increment()
-        #expect(fake.receive() == "STATUS=passes 2")
+        #expect(await fake.next() == "STATUS=passes 1")
         task.cancel()
     }
 
@@ -109,11 +108,11 @@ import Testing
                 if await calls.increment() >= 3 { await wedge.wait() }
             }
         }
-        #expect(fake.receive() == "WATCHDOG=1")
-        #expect(fake.receive() == "WATCHDOG=1")
-        #expect(fake.receive(timeout: 0.5) == nil)
+        #expect(await fake.next() == "WATCHDOG=1")
+        #expect(await fake.next() == "WATCHDOG=1")
+        #expect(await fake.next(timeout: 0.5) == nil)
         await wedge.open()
-        #expect(fake.receive() == "WATCHDOG=1")
+        #expect(await fake.next() == "WATCHDOG=1")
         task.cancel()
     }
 }
