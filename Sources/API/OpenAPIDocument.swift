@@ -552,7 +552,7 @@ enum OpenAPIDocument {
           },
           "Reloaded": {
             "type": "object", "additionalProperties": false, "required": ["services", "backends"],
-            "properties": {"services": {"type": "integer", "minimum": 0}, "backends": {"type": "integer", "minimum": 0}}
+            "properties": {"services": {"type": "integer", "minimum": 0}, "backends": {"type": "integer", "minimum": 0}, "pass": {"type": "integer", "minimum": 1, "description": "The pass that applies the reloaded file: done once GET /status shows passes at least this"}}
           }
         }
       }

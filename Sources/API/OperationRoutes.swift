@@ -25,9 +25,9 @@ extension GorbAPI {
                 let errors = await controller.status.configErrors
                 throw APIFailure(.unprocessableContent, ["the file was not reloaded; the last good one stays in force"] + errors)
             }
-            await controller.trigger(.change)
+            let ticket = await controller.trigger(.change)
             let config = await controller.currentConfig
-            return JSONBody.response(["services": config.services.count, "backends": config.backendCount])
+            return JSONBody.response(["services": config.services.count, "backends": config.backendCount, "pass": ticket])
         }
         routes.add(.get, "/healthz") { _, _ in
             JSONBody.response(["status": "ok"])

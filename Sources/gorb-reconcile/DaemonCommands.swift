@@ -38,10 +38,11 @@ struct Lifetime: ParsableArguments {
     var phrase: String { duration.map { " for \($0)" } ?? " until undone" }
 }
 
-/// Runs a client command: a failure becomes its one line and its exit code.
-func talk(_ body: () async throws(ClientFailure) -> Void) async throws {
+/// Runs a client command with a client of the daemon at `api`: a failure becomes its one line
+/// and its exit code.
+func talk(_ api: APIOptions, _ body: (DaemonClient) async throws(ClientFailure) -> Void) async throws {
     do {
-        try await body()
+        try await body(try DaemonClient.make(api))
     } catch {
         throw error.exit()
     }
@@ -60,8 +61,7 @@ struct Drain: AsyncParsableCommand {
     @OptionGroup var lifetime: Lifetime
 
     func run() async throws {
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             _ = try await client.send(.PATCH, target.apiPath + lifetime.query, json: ["weight": 0])
             print("drained \(target)\(lifetime.phrase)")
         }
@@ -80,8 +80,7 @@ struct Undrain: AsyncParsableCommand {
     var target: BackendPath
 
     func run() async throws {
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             // A backend that does not exist is an error; one without overrides is already undrained.
             _ = try await client.send(.GET, target.apiPath)
             let answer = try await client.raw(.DELETE, "/overrides" + target.apiPath)
@@ -115,8 +114,7 @@ struct Weight: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             _ = try await client.send(.PATCH, target.apiPath + lifetime.query, json: ["weight": Int(weight)])
             print("weight of \(target) is \(weight)\(lifetime.phrase)")
         }
@@ -147,8 +145,7 @@ struct Overrides: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             switch action {
             case .list:
                 let answer = try await client.send(.GET, "/overrides")
@@ -203,9 +200,7 @@ struct Reload: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
 
     func run() async throws {
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
-            let before = (try await client.send(.GET, "/status").json() as? [String: Any])?["passes"] as? Int ?? 0
+        try await talk(api) { (client) async throws(ClientFailure) in
             let answer = try await client.raw(.POST, "/reload")
             if answer.status == 422 {
                 let errors = ((try? answer.json()) as? [String: Any])?["errors"] as? [String] ?? [answer.errorMessage]
@@ -215,11 +210,12 @@ struct Reload: AsyncParsableCommand {
             guard (200..<300).contains(answer.status) else { _ = try await client.send(.POST, "/reload"); return }
             let counts = (try answer.json()) as? [String: Any] ?? [:]
             print("reloaded: \(counts["services"] ?? "?") services, \(counts["backends"] ?? "?") backends")
-            // The pass that applies it.
+            // The pass that applies it (a daemon too old to say which: the next one).
+            let ticket = counts["pass"] as? Int ?? 0
             let deadline = ContinuousClock.now + .seconds(15)
             while ContinuousClock.now < deadline {
                 let status = (try await client.send(.GET, "/status").json()) as? [String: Any] ?? [:]
-                if (status["passes"] as? Int ?? 0) > before, let pass = status["last-pass"] as? [String: Any] {
+                if (status["passes"] as? Int ?? 0) >= ticket, let pass = status["last-pass"] as? [String: Any] {
                     let errors = pass["errors"] as? [String] ?? []
                     if errors.isEmpty && pass["succeeded"] as? Bool != false {
                         print("applied: \(pass["applied"] ?? 0) changes")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOHTTP1
 import Netlink
 import Reconciler
 import Spec
@@ -56,8 +57,7 @@ struct PlanCommand: AsyncParsableCommand {
     func askDaemon() async throws {
         print("note: a daemon runs with \(kernel.stateDirectory) (it holds \(StateLock.path(in: kernel.stateDirectory))): this is its plan, asked through \(api.url) (GET /plan), health checks and overrides included", to: &standardErrorStream)
         var changes: [[String: Any]] = []
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             let plan = try await client.send(.GET, "/plan").json() as? [String: Any] ?? [:]
             changes = plan["changes"] as? [[String: Any]] ?? []
             for problem in plan["problems"] as? [String] ?? [] {

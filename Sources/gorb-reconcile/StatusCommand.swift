@@ -24,8 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         var attention: [String] = []
-        try await talk { () async throws(ClientFailure) in
-            let client = try DaemonClient.make(api)
+        try await talk(api) { (client) async throws(ClientFailure) in
             let status = try await client.send(.GET, "/status").json() as? [String: Any] ?? [:]
             let plan = try await client.send(.GET, "/plan").json() as? [String: Any] ?? [:]
             let overrides = (try await client.send(.GET, "/overrides").json() as? [String: Any])?["overrides"] as? [[String: Any]] ?? []

@@ -2,6 +2,7 @@ import Checks
 import Foundation
 import Logging
 import Reconciler
+import Spec
 import ServiceLifecycle
 import SystemdNotify
 
