@@ -4,7 +4,7 @@ import NIOHTTP1
 import Spec
 
 /// `SERVICE/BACKEND` on the command line.
-struct BackendPath: ExpressibleByArgument {
+struct BackendPath: ExpressibleByArgument, CustomStringConvertible {
     var service: String
     var backend: String
 
