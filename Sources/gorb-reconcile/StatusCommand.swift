@@ -74,7 +74,7 @@ struct StatusReport {
             let options = service["options"] as? [String: Any] ?? [:]
             let quorum = service["quorum"] as? [String: Any] ?? [:]
             var flags = (options["flags"] as? [String] ?? []).joined(separator: ",")
-            if let persistent = options["persistent"] as? Int { flags = ["persistent \(persistent)", flags].filter { !$0.isEmpty }.joined(separator: " ") }
+            if let persistent = options["persistent"] as? Int, persistent > 0 { flags = ["persistent \(persistent)", flags].filter { !$0.isEmpty }.joined(separator: " ") }
             var notes: [String] = []
             if quorum["met"] as? Bool == false {
                 notes.append("QUORUM LOST (\(quorum["healthy"] ?? 0)/\(quorum["required"] ?? 0) healthy)")

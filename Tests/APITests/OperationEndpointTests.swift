@@ -54,6 +54,9 @@ import Testing
             let reload = try await client.call(.post, "/reload")
             #expect(reload.status == 200)
             #expect(reload.object["services"] as? Int == 2)
+            // The pass that applies the file: `gorb-reconcile reload` waits for it.
+            let ticket = try #require(reload.object["pass"] as? Int)
+            #expect(ticket >= 1)
             #expect(try await client.call(.get, "/healthz").object["status"] as? String == "ok")
         }
     }

@@ -114,6 +114,10 @@ import Testing
             for (offset, name) in names.enumerated() { #expect(backend[name] as? Int == 2001 + offset, "\(name)") }
             #expect(backend["active-connections"] as? Int == 3)
             #expect(backend["inactive-connections"] as? Int == 4)
+            // The kernel's weight, for `gorb-reconcile status` (kernel vs want vs file).
+            let kernelWeight = try #require(try harness.ipvs.destinations(of: Self.web).first { $0.address == Self.web1.address && $0.port == Self.web1.port }?.weight)
+            #expect(backend["weight"] as? Int == Int(kernelWeight))
+            #expect(service["weight"] == nil)
             #expect((try await client.call(.get, "/service/web/web-2").object["stats"] as? [String: Any])?["connections"] as? Int == 0)
 
             // The kernel loses the service (someone ran ipvsadm -D): said, not zeros.
