@@ -177,6 +177,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Spec",
+                "IPText",
                 "YAMLBridge",
                 "Netlink",
                 "Reconciler",
@@ -198,6 +199,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,6 @@
 public import Checks
 public import Hummingbird
+import NIOCore
 public import Logging
 public import Reconciler
 
@@ -41,25 +42,33 @@ public struct GorbAPI: Sendable {
         let router = Router()
         var table = RouteTable(router: router)
         router.add(middleware: ErrorShapeMiddleware(allowed: table.box.methods(matching:)))
+        router.add(middleware: CrossSiteMiddleware(hasToken: auth.token != nil))
         router.add(middleware: AuthMiddleware(auth: auth))
-        router.add(middleware: BrowserRequestMiddleware())
         addServiceRoutes(&table)
         addOverrideRoutes(&table)
         addOperationRoutes(&table)
         return table
     }
 
-    /// The HTTP server, for the daemon's service group.
-    public func application(
-        address: BindAddress,
-        onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
-            router: router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-            configuration: .init(address: address, serverName: "gorb-reconcile"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
-            logger: logger
-        )
+    /// The HTTP servers for the daemon's service group, one per address (`-l` may be repeated: a
+    /// TCP port and a unix socket), all answering with one router. A request must arrive whole
+    /// within `requestTimeout` of its header (408 and the connection closed otherwise); idle
+    /// connections close after 60 s.
+    public func applications(
+        at addresses: [BindAddress],
+        requestTimeout: Duration = .seconds(10),
+        onServerRunning: @escaping @Sendable (BindAddress, Int?) async -> Void = { _, _ in }
+    ) -> [some ApplicationProtocol] {
+        let responder = router().buildResponder()
+        let deadline = TimeAmount(requestTimeout)
+        return addresses.map { address in
+            Application(
+                responder: responder,
+                server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(timeout: deadline)], idleTimeout: .seconds(60))),
+                configuration: .init(address: address, serverName: "gorb-reconcile"),
+                onServerRunning: { channel in await onServerRunning(address, channel.localAddress?.port) },
+                logger: logger
+            )
+        }
     }
 }

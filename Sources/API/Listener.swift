@@ -37,9 +37,12 @@ public enum Listener: Sendable, Hashable, CustomStringConvertible {
         case .unix:
             return true
         case .tcp(let host, _):
-            if host == "localhost" { return true }
+            if host.lowercased() == "localhost" { return true }
             guard let address = IPAddress(host) else { return false }
-            return address.family == .ipv4 ? address.bytes[0] == 127 : address.bytes == [UInt8](repeating: 0, count: 15) + [1]
+            if address.family == .ipv4 { return address.bytes[0] == 127 }
+            // ::1, or an IPv4 loopback address mapped into IPv6 (::ffff:127.x.y.z).
+            let mapped = address.bytes[0..<10].allSatisfy { $0 == 0 } && address.bytes[10] == 0xFF && address.bytes[11] == 0xFF
+            return address.bytes == [UInt8](repeating: 0, count: 15) + [1] || (mapped && address.bytes[12] == 127)
         }
     }
 

@@ -1,5 +1,7 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import IPText
 import Reconciler
 
 /// Every error in GORB's shape, `{"error": "…"}`, Hummingbird's own included (no route, body too
@@ -49,6 +51,11 @@ struct AuthMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
+
+    /// GET, HEAD and OPTIONS read; every other method (PUT, PATCH, DELETE, POST) changes something.
+    static func isReading(_ method: HTTPRequest.Method) -> Bool {
+        method == .get || method == .head || method == .options
+    }
 }
 
 /// Who may call the API. GORB had no authentication and listened everywhere; this listens on
@@ -75,7 +82,7 @@ public struct APIAuth: Sendable {
         guard token != nil else { return false }
         switch scope {
         case .all: return path != "/healthz"
-        case .mutating: return ![.get, .head, .options].contains(method)
+        case .mutating: return !AuthMiddleware.isReading(method)
         }
     }
 
@@ -91,38 +98,72 @@ public struct APIAuth: Sendable {
     }
 }
 
-/// A web page must not be able to change the balancer: a browser sends a cross-site form post
-/// or a "simple" `fetch` without asking the server first (no CORS preflight), so a page the
-/// operator visits could `POST /reload` or `PUT` a backend on `127.0.0.1:4672`.
-///
-/// Mutating requests (PUT, PATCH, DELETE, POST) are refused when their body type is one a browser
-/// may send cross-site without a preflight (`application/x-www-form-urlencoded`,
-/// `multipart/form-data`, `text/plain`: 415), or when the browser says they come from another
-/// site (`Sec-Fetch-Site`), or from another origin than this server (`Origin`: 403). Clients that
-/// send JSON, or no body type at all (curl without `-d`, scripts), are not affected.
-struct BrowserRequestMiddleware: RouterMiddleware {
+/// A web page must not be able to change the balancer. A browser sends a cross-site request
+/// without asking the server first (no CORS preflight) only as a "simple" request: GET, HEAD or
+/// POST with no content type or a form one (`application/x-www-form-urlencoded`,
+/// `multipart/form-data`, `text/plain`). So a change with a form content type is refused with 415
+/// (the API reads JSON), and a change that a browser marks as coming from another site (`Origin`
+/// not this server's, `Sec-Fetch-Site: cross-site` or `same-site`) with 403: that also covers a
+/// `POST /reload` with no body at all. A page that rebinds its own host name to 127.0.0.1 is
+/// "same origin" to the browser; a browser's change to a host name other than `localhost` is
+/// refused too unless a token guards the API (the page cannot know it). Scripts and `curl` send
+/// no `Origin` and keep working, with `Content-Type: application/json` or none.
+struct CrossSiteMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    let hasToken: Bool
 
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let formTypes: Set<String> = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard [.put, .patch, .delete, .post].contains(request.method) else { return try await next(request, context) }
-        if let type = request.headers[.contentType] {
-            let media = String(type.split(separator: ";", maxSplits: 1).first ?? "").filter { $0 != " " && $0 != "\t" }.lowercased()
-            if Self.formTypes.contains(media) {
-                throw APIFailure(.unsupportedMediaType, "\(media) is a browser form's body type, refused so that no web page can change the balancer; send the JSON body with 'Content-Type: application/json'")
-            }
-        }
-        if let site = request.headers[Self.secFetchSite]?.lowercased(), site != "same-origin", site != "none" {
-            throw APIFailure(.forbidden, "a browser sent this change from another site (Sec-Fetch-Site: \(site)); changes are taken only from this server's own pages and from non-browser clients")
-        }
-        if let origin = request.headers[.origin] {
-            let host = request.head.authority ?? ""
-            guard origin == "http://\(host)" || origin == "https://\(host)" else {
-                throw APIFailure(.forbidden, "a browser sent this change from another origin (\(origin)); changes are taken only from this server's own pages and from non-browser clients")
-            }
+        if !AuthMiddleware.isReading(request.method) {
+            try check(request)
         }
         return try await next(request, context)
+    }
+
+    func check(_ request: Request) throws(APIFailure) {
+        if let type = request.headers[.contentType], let media = Self.mediaType(type), Self.formTypes.contains(media) {
+            throw APIFailure(.unsupportedMediaType, "\(request.method.rawValue) with Content-Type \(media) is refused (a web page can send that to any site); send the body as JSON with 'Content-Type: application/json'")
+        }
+        if let site = request.headers[Self.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
+            throw APIFailure(.forbidden, "a change from another site (Sec-Fetch-Site: \(site)) is refused: a web page must not change the balancer")
+        }
+        guard let origin = request.headers[.origin] else { return }
+        let host = request.head.authority ?? ""  // HTTP/1's Host header
+        guard Self.sameOrigin(origin, host: host) else {
+            throw APIFailure(.forbidden, "a change from the web page of another origin (\(origin)) is refused: a web page must not change the balancer")
+        }
+        if !hasToken, !Self.isAddressOrLocalhost(host) {
+            throw APIFailure(.forbidden, "a change from a web page at the host name '\(host)' is refused without --api-token-file: a page can point its own name at this server (DNS rebinding); use an address or localhost")
+        }
+    }
+
+    /// `application/json; charset=utf-8` → `application/json` (lower case), or nil when empty.
+    static func mediaType(_ value: String) -> String? {
+        let media = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        return media?.isEmpty == false ? media : nil
+    }
+
+    /// `Origin: http://127.0.0.1:4672` against `Host: 127.0.0.1:4672` (the server's own origin is
+    /// the scheme and the authority the client asked for; `:80` is http's default).
+    static func sameOrigin(_ origin: String, host: String) -> Bool {
+        let origin = origin.lowercased(), host = host.lowercased()
+        guard origin.hasPrefix("http://"), !host.isEmpty else { return false }
+        func normal(_ authority: Substring) -> Substring { authority.hasSuffix(":80") ? authority.dropLast(3) : authority }
+        return normal(origin.dropFirst(7)) == normal(host[...])
+    }
+
+    /// The host of a `Host` header is an address literal (`127.0.0.1`, `[::1]`) or `localhost`.
+    static func isAddressOrLocalhost(_ authority: String) -> Bool {
+        var name = Substring(authority.lowercased())
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            return IPText.parse(String(name[name.index(after: name.startIndex)..<close])) != nil
+        }
+        if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
+        return name == "localhost" || IPText.parse(String(name)) != nil
     }
 }

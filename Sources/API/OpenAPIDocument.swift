@@ -33,7 +33,7 @@ enum OpenAPIDocument {
             "operationId": "getService",
             "summary": "A service as in force (GORB's ServiceInfo)",
             "responses": {
-              "200": {"description": "The service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}},
+              "200": {"description": "The service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}, "links": {"changeService": {"$ref": "#/components/links/changeService"}, "removeService": {"$ref": "#/components/links/removeService"}, "createBackend": {"$ref": "#/components/links/createBackend"}}},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"}
             }
@@ -45,8 +45,9 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceChange"}, "example": {"host": "192.0.2.200", "port": 8080, "method": "rr", "backends": {"b-1": {"host": "198.51.100.200", "pulse": {"type": "none"}}}}}}},
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
-              "200": {"$ref": "#/components/responses/Applied"},
+              "200": {"$ref": "#/components/responses/ServiceCreated"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -62,8 +63,9 @@ enum OpenAPIDocument {
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceChange"}, "example": {"method": "wlc", "ttl": "30m"}}}},
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
-              "200": {"$ref": "#/components/responses/Applied"},
+              "200": {"$ref": "#/components/responses/ServiceChanged"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -78,6 +80,7 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
@@ -94,7 +97,7 @@ enum OpenAPIDocument {
             "operationId": "getBackend",
             "summary": "A backend as in force, with its health (GORB's BackendInfo)",
             "responses": {
-              "200": {"description": "The backend", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendInfo"}}}},
+              "200": {"description": "The backend", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendInfo"}}}, "links": {"changeBackend": {"$ref": "#/components/links/changeBackend"}, "removeBackend": {"$ref": "#/components/links/removeBackend"}}},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"}
             }
@@ -106,8 +109,9 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendChange"}, "example": {"host": "198.51.100.201", "port": 8080, "weight": 10, "pulse": {"type": "none"}}}}},
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
-              "200": {"$ref": "#/components/responses/Applied"},
+              "200": {"$ref": "#/components/responses/BackendCreated"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -124,8 +128,9 @@ enum OpenAPIDocument {
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BackendChange"}, "example": {"weight": 0, "ttl": "30m"}}}},
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
-              "200": {"$ref": "#/components/responses/Applied"},
+              "200": {"$ref": "#/components/responses/BackendChanged"},
               "202": {"$ref": "#/components/responses/Accepted"},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -140,6 +145,7 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/ttl"}],
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Applied"},
               "202": {"$ref": "#/components/responses/Accepted"},
@@ -164,6 +170,7 @@ enum OpenAPIDocument {
             "summary": "Back to the file: remove every override",
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -178,6 +185,7 @@ enum OpenAPIDocument {
             "summary": "Back to the file for one service: remove its overrides and its backends'",
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -193,6 +201,7 @@ enum OpenAPIDocument {
             "summary": "Back to the file for one backend",
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"$ref": "#/components/responses/Removed"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -228,6 +237,7 @@ enum OpenAPIDocument {
             "summary": "Re-read the file, as SIGHUP does; an invalid file changes nothing",
             "responses": {
               "415": {"$ref": "#/components/responses/FormBody"},
+              "408": {"$ref": "#/components/responses/RequestTimeout"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "200": {"description": "Reloaded: the counts now in force", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reloaded"}}}},
               "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -270,6 +280,17 @@ enum OpenAPIDocument {
         "securitySchemes": {
           "bearerAuth": {"type": "http", "scheme": "bearer", "description": "The token of --api-token-file; needed only when the daemon has one"}
         },
+        "links": {
+          "getService": {"operationId": "getService", "parameters": {"service": "$request.path.service"}, "description": "The service just changed"},
+          "changeService": {"operationId": "changeService", "parameters": {"service": "$request.path.service"}},
+          "removeService": {"operationId": "removeService", "parameters": {"service": "$request.path.service"}},
+          "createBackend": {"operationId": "createBackend", "parameters": {"service": "$request.path.service"}, "description": "Add a backend to this service"},
+          "getBackend": {"operationId": "getBackend", "parameters": {"service": "$request.path.service", "backend": "$request.path.backend"}, "description": "The backend just changed"},
+          "changeBackend": {"operationId": "changeBackend", "parameters": {"service": "$request.path.service", "backend": "$request.path.backend"}},
+          "removeBackend": {"operationId": "removeBackend", "parameters": {"service": "$request.path.service", "backend": "$request.path.backend"}},
+          "removeServiceOverrides": {"operationId": "removeServiceOverrides", "parameters": {"service": "$request.path.service"}, "description": "Back to the file: the service the API added goes"},
+          "removeBackendOverrides": {"operationId": "removeBackendOverrides", "parameters": {"service": "$request.path.service", "backend": "$request.path.backend"}}
+        },
         "parameters": {
           "service": {"name": "service", "in": "path", "required": true, "description": "Service id", "schema": {"$ref": "#/components/schemas/Id"}, "example": "web"},
           "backend": {"name": "backend", "in": "path", "required": true, "description": "Backend id, scoped to its service", "schema": {"$ref": "#/components/schemas/Id"}, "example": "web-1"},
@@ -277,13 +298,18 @@ enum OpenAPIDocument {
         },
         "responses": {
           "Applied": {"description": "Done: the pass that applies the change has run (or there was nothing to change). Empty body, as GORB."},
+          "ServiceCreated": {"description": "Done: the service is in the kernel. Empty body, as GORB.", "links": {"getService": {"$ref": "#/components/links/getService"}, "changeService": {"$ref": "#/components/links/changeService"}, "removeService": {"$ref": "#/components/links/removeService"}, "createBackend": {"$ref": "#/components/links/createBackend"}, "removeServiceOverrides": {"$ref": "#/components/links/removeServiceOverrides"}}},
+          "ServiceChanged": {"description": "Done: the change is in the kernel. Empty body, as GORB.", "links": {"getService": {"$ref": "#/components/links/getService"}, "removeService": {"$ref": "#/components/links/removeService"}}},
+          "BackendCreated": {"description": "Done: the backend is in the kernel. Empty body, as GORB.", "links": {"getBackend": {"$ref": "#/components/links/getBackend"}, "changeBackend": {"$ref": "#/components/links/changeBackend"}, "removeBackend": {"$ref": "#/components/links/removeBackend"}, "removeBackendOverrides": {"$ref": "#/components/links/removeBackendOverrides"}}},
+          "BackendChanged": {"description": "Done: the change is in the kernel. Empty body, as GORB.", "links": {"getBackend": {"$ref": "#/components/links/getBackend"}, "removeBackend": {"$ref": "#/components/links/removeBackend"}}},
+          "RequestTimeout": {"description": "The request did not arrive whole within 10 s of its header; the connection is closed", "headers": {"Connection": {"schema": {"const": "close"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "Accepted": {"description": "Recorded; the pass that applies it had not finished when the wait ended", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"type": "string"}}}}}},
           "Removed": {"description": "How many overrides were removed; the pass that restores the file's values has run", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["removed"], "properties": {"removed": {"type": "integer", "minimum": 0}}}}}},
           "BadRequest": {"description": "The body or ttl is malformed, or the change would make the desired state invalid (every problem, with its JSON path)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "Unauthorized": {"description": "The daemon has a token and the request has not got it, or another one", "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotFound": {"description": "No such service, backend, or overrides on it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "MethodNotAllowed": {"description": "Any path answers a method it does not serve so; Allow lists those it does", "headers": {"Allow": {"schema": {"type": "string"}, "required": true}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-          "Forbidden": {"description": "Refused whatever the body says: a change that would create or change an exec health check (only the config file defines those; a backend added with no pulse of its own still inherits its service's), or a change a browser sent from another site or origin (Sec-Fetch-Site, Origin)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Forbidden": {"description": "Refused whatever the body says: a change that would create or change an exec health check (only the config file defines those; a backend added with no pulse of its own still inherits its service's), or a change a browser sent from another site or origin (Sec-Fetch-Site, Origin), or from a page at a host name while the API has no token (DNS rebinding)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "FormBody": {"description": "The body type is a browser form's (application/x-www-form-urlencoded, multipart/form-data, text/plain), refused so that no web page can change the balancer: send application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "Conflict": {"description": "It exists already (PATCH changes it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "ContentTooLarge": {"description": "The body is larger than 1 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -201,14 +201,16 @@ struct Run: AsyncParsableCommand {
             }
             let group = apiSocketGroup
             let auth = token == nil ? "none" : apiAuth.rawValue
-            services.append(.init(service: api.application(address: listener.bindAddress, onServerRunning: { port in
+            for application in api.applications(at: [listener.bindAddress], onServerRunning: { _, port in
                 do {
                     try listener.secure(group: group)
                 } catch {
                     logger.error("the API socket is not secured", metadata: ["error": "\(error)"])
                 }
                 logger.notice("REST API listening", metadata: ["address": "\(listener)", "port": "\(port.map(String.init) ?? "-")", "auth": "\(auth)"])
-            })))
+            }) {
+                services.append(.init(service: application))
+            }
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import Netlink
 import Reconciler
+import ServiceLifecycle
 import Spec
 import YAMLBridge
 
@@ -48,6 +49,31 @@ struct Harness {
         let app = Application(router: api.router(), logger: Self.quiet)
         try await app.test(.router) { client in
             try await body(Client(client: client))
+        }
+    }
+
+    /// Runs `body` with the port of a real HTTP server on 127.0.0.1 (the daemon's, with its
+    /// request deadline) while the controller loop runs.
+    func serve(requestTimeout: Duration, _ body: @Sendable (Int) async throws -> Void) async throws {
+        let loop = Task { await controller.run() }
+        defer { loop.cancel() }
+        let (ports, portFound) = AsyncStream<Int>.makeStream()
+        let applications = api.applications(at: [.hostname("127.0.0.1", port: 0)], requestTimeout: requestTimeout) { _, port in
+            portFound.yield(port ?? 0)
+        }
+        let group = ServiceGroup(configuration: .init(services: applications.map { .init(service: $0) }, logger: Self.quiet))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var next = ports.makeAsyncIterator()
+            let port = await next.next() ?? 0
+            do {
+                try await body(port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
         }
     }
 

@@ -13,7 +13,10 @@ import Testing
         ("0.0.0.0:4672", .tcp(host: "0.0.0.0", port: 4672), false),
         ("[::]:4672", .tcp(host: "::", port: 4672), false),
         ("192.0.2.1:4672", .tcp(host: "192.0.2.1", port: 4672), false),
-        ("[::ffff:127.0.0.1]:4672", .tcp(host: "::ffff:127.0.0.1", port: 4672), false),
+        ("[::ffff:127.0.0.1]:4672", .tcp(host: "::ffff:127.0.0.1", port: 4672), true),
+        ("[::ffff:192.0.2.1]:4672", .tcp(host: "::ffff:192.0.2.1", port: 4672), false),
+        ("LocalHost:80", .tcp(host: "LocalHost", port: 80), true),
+        ("127.1:4672", .tcp(host: "127.1", port: 4672), false),
         ("example.com:4672", .tcp(host: "example.com", port: 4672), false),
         ("unix:/run/gorb/api.sock", .unix(path: "/run/gorb/api.sock"), true),
     ])

@@ -115,6 +115,51 @@ import Testing
         #expect(Set(flags) == Set(ServiceFlag.allCases.map(\.rawValue)))
     }
 
+    /// Every change documents the refusals every change can get: 403 from a web page, 408 too
+    /// slow, 415 a form content type.
+    @Test func everyChangeDocumentsTheCrossSiteAndTimeoutRefusals() async throws {
+        let document = try await document()
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var changes = 0
+        for (path, item) in paths {
+            for method in ["put", "patch", "delete", "post"] {
+                guard let operation = item[method] as? [String: Any] else { continue }
+                changes += 1
+                let responses = try #require(operation["responses"] as? [String: Any])
+                for status in ["403", "408", "415"] {
+                    #expect(responses[status] != nil, "\(method.uppercased()) \(path) does not document \(status)")
+                }
+            }
+        }
+        #expect(changes == 10)
+    }
+
+    /// The links schemathesis' stateful phase follows: each names an operation that exists and
+    /// fills path parameters of it (createBackend's backend id is left to the generator) from the
+    /// same parameters of the request that succeeded.
+    @Test func linksNameRealOperationsAndTheirPathParameters() async throws {
+        let document = try await document()
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var parametersByOperation: [String: Set<String>] = [:]
+        for (path, item) in paths {
+            let names = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+            for method in item.keys where Self.methods.contains(method) {
+                if let id = (item[method] as? [String: Any])?["operationId"] as? String { parametersByOperation[id] = names }
+            }
+        }
+        let links = try #require((document["components"] as? [String: Any])?["links"] as? [String: [String: Any]])
+        #expect(links.count >= 7)
+        for (name, link) in links {
+            let target = try #require(link["operationId"] as? String, "link \(name) has no operationId")
+            let names = try #require(parametersByOperation[target], "link \(name) names no operation: \(target)")
+            let parameters = try #require(link["parameters"] as? [String: String])
+            #expect(!parameters.isEmpty && Set(parameters.keys).isSubset(of: names), "link \(name): \(parameters.keys.sorted()), \(target) takes \(names.sorted())")
+            for (parameter, expression) in parameters {
+                #expect(expression == "$request.path.\(parameter)", "link \(name): \(expression)")
+            }
+        }
+    }
+
     // MARK: - JSON pointer helpers
 
     /// `value`, or the object its `$ref` points at.
