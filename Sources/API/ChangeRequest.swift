@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Spec
 import YAMLBridge
 
@@ -20,9 +21,11 @@ struct ChangeRequest<Options: Decodable & Sendable>: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw APIFailure(.contentTooLarge, "the body is larger than 1 MiB")
         }
+        // Any other error (the connection closed, the body did not arrive in time: see
+        // RequestDeadlineHandler) goes up as it is: the body is incomplete and is not read.
         return try parse(Array(buffer.readableBytesView), ttlQuery: ttlQuery)
     }
 
