@@ -54,6 +54,12 @@ let package = Package(
             name: "SeededRandom",
             swiftSettings: strictSettings
         ),
+        // A value published by one owner and followed by many readers, latest wins: how the loop
+        // hands its state to consumers without ever waiting for them.
+        .target(
+            name: "Publishing",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Spec",
             dependencies: ["YAMLBridge", "IPText"],
@@ -64,6 +70,8 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "Netlink",
+                "Checks",
+                "Publishing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -78,6 +86,7 @@ let package = Package(
                 "Checks",
                 "API",
                 "SystemdNotify",
+                "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,6 +141,7 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "SeededRandom",
+                "Publishing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,6 +172,7 @@ let package = Package(
                 "Reconciler",
                 "Netlink",
                 "YAMLBridge",
+                "Publishing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -182,6 +193,7 @@ let package = Package(
                 "Netlink",
                 "Reconciler",
                 "Checks",
+                "Publishing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -196,6 +208,7 @@ let package = Package(
                 "Netlink",
                 "Reconciler",
                 "Checks",
+                "Publishing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,12 +229,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Spec", "Netlink"],
+            dependencies: ["Reconciler", "Spec", "Netlink", "Checks", "Publishing"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "YAMLBridgeTests",
             dependencies: ["YAMLBridge", "SeededRandom"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PublishingTests",
+            dependencies: ["Publishing"],
             swiftSettings: strictSettings
         ),
         .testTarget(

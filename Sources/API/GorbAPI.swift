@@ -2,17 +2,21 @@ public import Checks
 public import Hummingbird
 import NIOCore
 public import Logging
+import Publishing
 public import Reconciler
 
 /// The REST API: GORB's endpoints (same paths, field names, shapes and status codes, without its
 /// bugs) as an overlay on the file, plus what operating a reconciler needs: status, plan, reload,
 /// overrides, metrics, health and the OpenAPI document.
 ///
-/// Every change goes through ``Controller``: validated by the file's rules, saved to the state
-/// directory, then applied by a reconcile pass, which the request waits for (as GORB's requests
-/// waited for their netlink call), so `200` means "in the kernel".
+/// Every read answers from the state the controller published after its last pass
+/// (``LoadBalancerState``), with the kernel's counters and the probes' counters read for the
+/// request. Every change goes through ``Controller``: validated by the file's rules, saved to the
+/// state directory, then applied by a reconcile pass, which the request waits for (as GORB's
+/// requests waited for their netlink call), so `200` means "in the kernel".
 public struct GorbAPI: Sendable {
     let controller: Controller
+    /// The probes' counters (``ProbeStatistics``), read per request; `nil`: nothing checks health.
     let health: HealthMonitor?
     let auth: APIAuth
     let logger: Logger
@@ -28,6 +32,9 @@ public struct GorbAPI: Sendable {
     }
 
     /// The router with every route; also what the tests drive.
+    /// The state published after the last pass.
+    var state: LoadBalancerState { controller.state.current }
+
     public func router() -> Router<BasicRequestContext> {
         build().router
     }

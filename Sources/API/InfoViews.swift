@@ -275,19 +275,22 @@ struct BackendMetrics: Encodable {
         case lastError = "last-error"
     }
 
-    init(_ health: BackendHealth?) {
-        guard let health else {
+    /// From the published state (status, uptime) and the probes' counters read now; a backend
+    /// nothing checks is up and healthy, as in GORB.
+    init(_ backend: BackendState, statistics: ProbeStatistics?, now: Double) {
+        guard let status = backend.status, let verdict = backend.health else {
             self.init(status: 0, health: 1, uptime: 0, uptimeSeconds: 0, state: HealthStatus.unknown.rawValue, checks: 0, lastError: nil)
             return
         }
+        let uptime = verdict.uptime(at: now)
         self.init(
-            status: health.status == .down ? 1 : 0,
-            health: health.checkedHealth,
-            uptime: Int64((health.uptime * 1e9).rounded()),
-            uptimeSeconds: health.uptime,
-            state: health.status.rawValue,
-            checks: health.checks,
-            lastError: health.lastError
+            status: status == .down ? 1 : 0,
+            health: statistics?.checkedHealth ?? 1,
+            uptime: Int64((uptime * 1e9).rounded()),
+            uptimeSeconds: uptime,
+            state: status.rawValue,
+            checks: statistics?.checks ?? 0,
+            lastError: statistics?.lastError
         )
     }
 
@@ -300,10 +303,4 @@ struct BackendMetrics: Encodable {
         self.checks = checks
         self.lastError = lastError
     }
-}
-
-extension BackendHealth {
-    /// The share of recent checks that passed; 1 before the first check (GORB said 0, so a new
-    /// backend looked dead until checked), and 1 for a backend without a check.
-    var checkedHealth: Double { checks == 0 ? 1 : health }
 }

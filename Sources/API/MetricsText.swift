@@ -9,11 +9,13 @@ import Spec
 /// Everything is computed afresh on each scrape from the state in force, so the series of a
 /// deleted service or backend disappear with it (GORB kept exporting them forever).
 enum MetricsText {
-    static func render(_ api: GorbAPI) async -> String {
-        let config = await api.controller.currentConfig
-        let status = await api.controller.status
-        let overrides = await api.controller.overlay.overrides.count
-        let observed = try? await api.controller.observe()
+    static func render(_ api: GorbAPI) -> String {
+        let state = api.state
+        let status = state.status
+        let overrides = state.overlay.overrides.count
+        // Counters as of this scrape, not of the last pass (which may be a resync period ago).
+        let observed = try? api.controller.observe(state.desired)
+        let now = WallTime.current().seconds
         var out = Exposition()
 
         // GORB's service and backend gauges: each family's samples gathered first, then written
@@ -27,20 +29,20 @@ enum MetricsText {
         var backendUptime: [(Labels, Double)] = []
         var serviceStats: [(Labels, IPVSStats)] = []
         var backendStats: [(Labels, IPVSDestination)] = []
-        for service in config.services {
+        for service in state.services {
             let info = api.serviceInfo(service)
-            let labels = serviceLabels(service)
+            let labels = serviceLabels(service.service)
             serviceHealth.append((labels, info.health))
             serviceBackends.append((labels, Double(service.backends.count)))
             if let held = observed?.services[service.id] { serviceStats.append((labels, held.stats)) }
             let held = observed?.backends[service.id]
             for backend in service.backends {
-                let backendLabels: Labels = [("service_name", service.id), ("name", backend.id), ("host", "\(backend.address)"), ("port", "\(backend.port)")]
-                let backendInfo = api.backendInfo(service, backend)
-                backendHealth.append((backendLabels, backendInfo.metrics.health))
-                backendStatus.append((backendLabels, Double(backendInfo.metrics.status)))
-                desiredWeight.append((backendLabels, Double(backendInfo.options.weight)))
-                backendUptime.append((backendLabels, backendInfo.metrics.uptimeSeconds))
+                let backendLabels: Labels = [("service_name", service.id), ("name", backend.id), ("host", "\(backend.backend.address)"), ("port", "\(backend.backend.port)")]
+                let metrics = BackendMetrics(backend, statistics: api.health?.statistics(of: BackendKey(service: service.id, backend: backend.id)), now: now)
+                backendHealth.append((backendLabels, metrics.health))
+                backendStatus.append((backendLabels, Double(metrics.status)))
+                desiredWeight.append((backendLabels, Double(backend.weight)))
+                backendUptime.append((backendLabels, metrics.uptimeSeconds))
                 if let destination = held?[backend.id] {
                     kernelWeight.append((backendLabels, Double(destination.weight)))
                     backendStats.append((backendLabels, destination))

@@ -7,10 +7,8 @@ import Spec
 extension GorbAPI {
     func addOperationRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/status") { _, _ in
-            let status = await controller.status
-            let config = await controller.currentConfig
-            let overrides = await controller.overlay.overrides.count
-            return JSONBody.response(StatusView(status, config: config, overrides: overrides))
+            let state = state
+            return JSONBody.response(StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count))
         }
         routes.add(.get, "/plan") { _, _ in
             do {
@@ -33,7 +31,7 @@ extension GorbAPI {
             JSONBody.response(["status": "ok"])
         }
         routes.add(.get, "/metrics") { _, _ in
-            let text = await MetricsText.render(self)
+            let text = MetricsText.render(self)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

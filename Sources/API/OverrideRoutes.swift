@@ -7,9 +7,8 @@ import Spec
 extension GorbAPI {
     func addOverrideRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/overrides") { _, _ in
-            let overlay = await controller.overlay
-            let problems = await controller.status.overlayProblems
-            return JSONBody.response(OverridesView(overlay, problems: problems))
+            let state = state
+            return JSONBody.response(OverridesView(state.overlay, problems: state.status.overlayProblems))
         }
         routes.add(.delete, "/overrides") { _, _ in
             try await removeOverrides(service: nil, backend: nil)

@@ -8,13 +8,13 @@ import Spec
 extension GorbAPI {
     func addServiceRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/service") { _, _ in
-            JSONBody.response(await controller.currentConfig.services.map(\.id))
+            JSONBody.response(state.desired.services.map(\.id))
         }
         routes.add(.get, "/service/{service}") { _, context in
             let id = try context.parameters.require("service")
-            guard let service = await controller.currentConfig[serviceID: id] else { throw Self.noService(id) }
+            guard let service = state.service(id) else { throw Self.noService(id) }
             var info = serviceInfo(service)
-            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(service) }
+            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(service.service) }
             return JSONBody.response(info)
         }
         routes.add(.put, "/service/{service}") { request, context in
@@ -47,10 +47,10 @@ extension GorbAPI {
         routes.add(.get, "/service/{service}/{backend}") { _, context in
             let id = try context.parameters.require("service")
             let backendID = try context.parameters.require("backend")
-            guard let service = await controller.currentConfig[serviceID: id] else { throw Self.noService(id) }
+            guard let service = state.service(id) else { throw Self.noService(id) }
             guard let backend = service[backendID: backendID] else { throw Self.noBackend(id, backendID) }
-            var info = backendInfo(service, backend)
-            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(backend, of: service) }
+            var info = backendInfo(backend, in: service)
+            (info.stats, info.statsError) = StatsView.of { () throws(ObservationError) in try controller.observe(backend.backend, of: service.service) }
             return JSONBody.response(info)
         }
         routes.add(.put, "/service/{service}/{backend}") { request, context in
@@ -88,27 +88,27 @@ extension GorbAPI {
 
     // MARK: - answers
 
-    func serviceInfo(_ service: Service) -> ServiceInfo {
-        let regular = service.backends.filter { !$0.fallback }
-        var healths: [Double] = []
-        var healthy = 0
-        for backend in regular {
-            let state = health?.health(of: BackendKey(service: service.id, backend: backend.id))
-            healths.append(state?.checkedHealth ?? 1)
-            if state.map({ $0.status == .up || $0.status == .unknown }) ?? true { healthy += 1 }
-        }
+    func serviceInfo(_ service: ServiceState) -> ServiceInfo {
+        let regular = service.backends.filter { !$0.backend.fallback }
+        let healths = regular.map { statistics(of: $0, in: service)?.checkedHealth ?? 1 }
+        let healthy = service.standing?.healthy ?? regular.count
         return ServiceInfo(
-            options: ServiceView(service),
+            options: ServiceView(service.service),
             health: healths.isEmpty ? 1 : healths.reduce(0, +) / Double(healths.count),
             backends: service.backends.map(\.id),
-            quorum: QuorumView(required: service.quorum, healthy: healthy, met: healthy >= service.quorum)
+            quorum: QuorumView(required: service.service.quorum, healthy: healthy, met: healthy >= service.service.quorum)
         )
     }
 
-    func backendInfo(_ service: Service, _ backend: Backend) -> BackendInfo {
-        let weight = health?.weight(service: service, backend: backend) ?? backend.weight
-        let state = health?.health(of: BackendKey(service: service.id, backend: backend.id))
-        return BackendInfo(options: BackendView(backend, weight: weight), metrics: BackendMetrics(state))
+    func backendInfo(_ backend: BackendState, in service: ServiceState) -> BackendInfo {
+        BackendInfo(
+            options: BackendView(backend.backend, weight: backend.weight),
+            metrics: BackendMetrics(backend, statistics: statistics(of: backend, in: service), now: WallTime.current().seconds)
+        )
+    }
+
+    private func statistics(of backend: BackendState, in service: ServiceState) -> ProbeStatistics? {
+        health?.statistics(of: BackendKey(service: service.id, backend: backend.id))
     }
 
     // MARK: - changes

@@ -58,6 +58,21 @@ public struct HealthState: Sendable, Hashable {
         resumeStep = WeightRamp.step(atMost: kernelWeight, desired: desired)
     }
 
+    /// How a backend new to the checks starts: as `pulse.initial` says, when the checks may set
+    /// its weight at all (a check of type `none` has nothing to wait for, with `inhibit` off the
+    /// checks never set the weight, and a fallback is never probed).
+    public static func starting(_ backend: Backend) -> HealthState {
+        guard backend.pulse.inhibit, backend.pulse.type != .none, !backend.fallback else { return HealthState() }
+        return HealthState(initial: backend.pulse.initial)
+    }
+
+    /// How a backend the kernel holds at `kernelWeight` starts (the same exceptions as
+    /// ``starting(_:)``).
+    public static func resuming(_ backend: Backend, kernelWeight: Int32) -> HealthState {
+        guard backend.pulse.inhibit, backend.pulse.type != .none, !backend.fallback else { return HealthState() }
+        return HealthState(resumingFrom: kernelWeight, desired: backend.weight)
+    }
+
     /// Whether it counts towards its service's quorum: up, or not checked yet and not held down.
     public var countsAsHealthy: Bool {
         status == .up || (status == .unknown && ceiling != 0)
@@ -133,17 +148,22 @@ public struct HealthState: Sendable, Hashable {
     /// Unknown and up backends get `desired` (scaled by the ramp after a recovery), down ones 0.
     /// With `inhibit` off the checks only observe: `desired`, always.
     public func weight(desired: Int32, at now: Instant, pulse: PulseRules) -> Int32 {
-        guard pulse.inhibit else { return desired }
+        factor(at: now, pulse: pulse).weight(desired: desired)
+    }
+
+    /// What health does to the weight now (see ``HealthFactor``).
+    public func factor(at now: Instant, pulse: PulseRules) -> HealthFactor {
+        guard pulse.inhibit else { return .full }
         switch status {
         case .down:
-            return 0
+            return .out
         case .unknown:
-            return ceiling.map { min(desired, $0) } ?? desired
+            return ceiling.map { .ceiling($0) } ?? .full
         case .draining:
-            return desired
+            return .full
         case .up:
-            guard recovering, let upSince else { return desired }
-            return WeightRamp.weight(desired: desired, elapsed: now - upSince, ramp: pulse.ramp)
+            guard recovering, let upSince, let step = WeightRamp.step(elapsed: now - upSince, ramp: pulse.ramp) else { return .full }
+            return .ramp(step: Int(step))
         }
     }
 

@@ -19,9 +19,19 @@ public enum WeightRamp {
 
     /// The weight `elapsed` after the recovery started.
     public static func weight(desired: Int32, elapsed: Duration, ramp: Duration) -> Int32 {
+        guard let step = step(elapsed: elapsed, ramp: ramp) else { return desired }
+        return weight(desired: desired, step: step)
+    }
+
+    /// The step `elapsed` after the recovery started; `nil` once the ramp is over.
+    public static func step(elapsed: Duration, ramp: Duration) -> Int64? {
+        guard ramp > .zero, elapsed < ramp else { return nil }
+        return min(Int64(steps), stepIndex(elapsed: max(elapsed, .zero), ramp: ramp))
+    }
+
+    /// The weight during step `step` of the ramp.
+    public static func weight(desired: Int32, step: Int64) -> Int32 {
         guard desired > 0 else { return 0 }
-        guard ramp > .zero, elapsed < ramp else { return desired }
-        let step = min(Int64(steps), stepIndex(elapsed: max(elapsed, .zero), ramp: ramp))
         let scaled = (Int64(desired) * step + Int64(steps) - 1) / Int64(steps)
         return Int32(max(1, min(Int64(desired), scaled)))
     }

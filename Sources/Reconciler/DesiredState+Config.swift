@@ -2,18 +2,15 @@ public import Netlink
 public import Spec
 
 extension DesiredState {
-    /// Translates a validated config into kernel objects.
+    /// Translates a validated config into kernel objects, each backend with the weight `config`
+    /// gives it (in the daemon, the weight in force: see ``Composition``).
     ///
-    /// - Parameters:
-    ///   - interfaces: looks up the VIP of services without `host`.
-    ///   - weight: the weight to give a backend, from the file's weight (the health checks scale
-    ///     it; identity by default).
+    /// - Parameter interfaces: looks up the VIP of services without `host`.
     /// - Returns: the desired state and a problem per service that could not be translated (its
     ///   id is in ``held`` so the planner leaves it alone).
     public static func from(
         _ config: Config,
-        interfaces: some InterfaceAddresses,
-        weight: (_ service: Service, _ backend: Backend) -> Int32 = { _, backend in backend.weight }
+        interfaces: some InterfaceAddresses
     ) -> (state: DesiredState, problems: [ReconcileProblem]) {
         var state = DesiredState()
         var problems: [ReconcileProblem] = []
@@ -35,7 +32,7 @@ extension DesiredState {
                 persistenceEngine: service.persistence?.engine
             )
             let destinations = service.backends.map { backend in
-                DesiredDestination(id: backend.id, destination: IPVSDestination(backend, weight: weight(service, backend)), drain: backend.drain)
+                DesiredDestination(id: backend.id, destination: IPVSDestination(backend), drain: backend.drain)
             }
             state.services.append(DesiredService(id: service.id, service: kernelService, destinations: destinations))
         }
@@ -67,7 +64,7 @@ extension DesiredState {
 
 extension IPVSDestination {
     /// The kernel destination for a backend.
-    init(_ backend: Backend, weight: Int32) {
+    init(_ backend: Backend) {
         var forwarding = IPVSForwarding.masquerade
         var tunnelType = IPVSTunnelType.ipip
         var tunnelPort: UInt16 = 0
@@ -93,7 +90,7 @@ extension IPVSDestination {
             address: Netlink.IPAddress(backend.address),
             port: backend.port,
             forwarding: forwarding,
-            weight: weight,
+            weight: backend.weight,
             upperThreshold: backend.upperThreshold,
             lowerThreshold: backend.lowerThreshold,
             tunnelType: tunnelType,

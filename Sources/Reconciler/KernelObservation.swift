@@ -1,14 +1,51 @@
 public import Netlink
 public import Spec
 
-/// The kernel's view of the services and backends in force, by id: connection counts and traffic
-/// counters for `GET /metrics`. Objects the kernel does not hold (yet) are simply absent.
+/// The kernel's view of the services and backends in force, by id: weights, connection counts
+/// and traffic counters. Objects the kernel does not hold (yet) are simply absent.
 public struct KernelObservation: Sendable {
     public var services: [String: IPVSService] = [:]
     /// Service id → backend id → destination.
     public var backends: [String: [String: IPVSDestination]] = [:]
+    /// When the kernel was read.
+    public var readAt: WallTime?
 
     public init() {}
+
+    /// Matches what the kernel holds (`actual`) to the ids of `desired`.
+    public init(desired: DesiredState, actual: ActualState, readAt: WallTime) {
+        self.readAt = readAt
+        for service in desired.services {
+            guard let held = actual.services[service.service.key] else { continue }
+            services[service.id] = held.service
+            var byKey: [IPVSDestination.Key: IPVSDestination] = [:]
+            for destination in held.destinations { byKey[destination.destination.key] = destination.destination }
+            var found: [String: IPVSDestination] = [:]
+            for destination in service.destinations {
+                if let held = byKey[destination.destination.key] { found[destination.id] = held }
+            }
+            backends[service.id] = found
+        }
+    }
+
+    /// Brings a read taken before a pass up to what the pass did: every object whose change did
+    /// not fail now has the desired weight (a created one, no traffic yet).
+    mutating func settle(_ desired: DesiredState, failures: [ReconcileProblem]) {
+        let failed = Set(failures.map(\.subject))
+        for service in desired.services where !desired.held.contains(service.id) && !failed.contains(service.id) {
+            if services[service.id] == nil { services[service.id] = service.service }
+            var found = backends[service.id] ?? [:]
+            for destination in service.destinations where !failed.contains("\(service.id)/\(destination.id)") {
+                if var held = found[destination.id] {
+                    held.weight = destination.destination.weight
+                    found[destination.id] = held
+                } else {
+                    found[destination.id] = destination.destination
+                }
+            }
+            backends[service.id] = found
+        }
+    }
 
     /// Each backend's weight in the kernel, service id → backend id → weight: where health checks
     /// resume from after a restart.
@@ -19,24 +56,11 @@ extension Reconciler {
     /// Reads the kernel and matches what it holds to the ids of `config`.
     public func observe(_ config: Config) throws(ReconcileError) -> KernelObservation {
         let (desired, _) = DesiredState.from(config, interfaces: interfaces)
-        var observation = KernelObservation()
         do {
-            let actual = try ActualState.read(from: ipvs)
-            for service in desired.services {
-                guard let held = actual.services[service.service.key] else { continue }
-                observation.services[service.id] = held.service
-                var byKey: [IPVSDestination.Key: IPVSDestination] = [:]
-                for destination in held.destinations { byKey[destination.destination.key] = destination.destination }
-                var backends: [String: IPVSDestination] = [:]
-                for destination in service.destinations {
-                    if let found = byKey[destination.destination.key] { backends[destination.id] = found }
-                }
-                observation.backends[service.id] = backends
-            }
+            return KernelObservation(desired: desired, actual: try ActualState.read(from: ipvs), readAt: now())
         } catch {
             throw ReconcileError.kernel(error)
         }
-        return observation
     }
 }
 

@@ -34,10 +34,7 @@ public struct Reconciler: Sendable {
     }
 
     /// What a pass over `config` would do, without doing it.
-    public func plan(
-        _ config: Config,
-        weight: (Service, Backend) -> Int32 = { _, backend in backend.weight }
-    ) throws(ReconcileError) -> PlanOutcome {
+    public func plan(_ config: Config) throws(ReconcileError) -> PlanOutcome {
         let ownership: Ownership
         do {
             ownership = try store.loadOwnership()
@@ -50,10 +47,10 @@ public struct Reconciler: Sendable {
         } catch {
             throw ReconcileError.kernel(error)
         }
-        let (desired, problems) = DesiredState.from(config, interfaces: interfaces, weight: weight)
+        let (desired, problems) = DesiredState.from(config, interfaces: interfaces)
         let planner = Planner(pruneAll: config.settings.prune == .all, defaultDrain: Defaults.drain)
         let plan = planner.plan(desired: desired, actual: actual, ownership: ownership, now: now())
-        return PlanOutcome(plan: plan, problems: problems, actual: actual, previousOwnership: ownership)
+        return PlanOutcome(plan: plan, problems: problems, desired: desired, actual: actual, previousOwnership: ownership)
     }
 
     /// Plans and applies one pass.
@@ -61,12 +58,10 @@ public struct Reconciler: Sendable {
     /// Every change of the plan is attempted (the kernel takes each on its own); the ones that
     /// failed are reported, and the next pass retries them. Ownership is saved after the kernel
     /// was changed, so a crash in between at worst re-plans changes already made (a no-op).
-    public func apply(
-        _ config: Config,
-        weight: (Service, Backend) -> Int32 = { _, backend in backend.weight }
-    ) throws(ReconcileError) -> PassReport {
+    public func apply(_ config: Config) throws(ReconcileError) -> PassReport {
         let started = ContinuousClock.now
-        let outcome = try plan(config, weight: weight)
+        let readAt = now()
+        let outcome = try plan(config)
         var failures = outcome.problems
         var applied = 0
         var appliedByKind: [PlanStep.Kind: Int] = [:]
@@ -97,13 +92,16 @@ public struct Reconciler: Sendable {
                 throw ReconcileError.state(error.description)
             }
         }
+        var kernel = KernelObservation(desired: outcome.desired, actual: outcome.actual, readAt: readAt)
+        if !outcome.plan.isEmpty { kernel.settle(outcome.desired, failures: failures) }
         return PassReport(
             planned: outcome.plan.steps,
             applied: applied,
             appliedByKind: appliedByKind,
             failures: failures,
             draining: outcome.plan.draining,
-            duration: ContinuousClock.now - started
+            duration: ContinuousClock.now - started,
+            kernel: kernel
         )
     }
 
@@ -150,6 +148,8 @@ public struct PlanOutcome: Sendable {
     public var plan: Plan
     /// Services that could not be translated (held as they are).
     public var problems: [ReconcileProblem]
+    /// The desired state the plan was computed for.
+    public var desired: DesiredState
     public var actual: ActualState
     /// The ownership the plan started from (as loaded from the state directory).
     public var previousOwnership: Ownership
@@ -164,6 +164,9 @@ public struct PassReport: Sendable {
     public var failures: [ReconcileProblem]
     public var draining: Int
     public var duration: Duration
+    /// What the kernel holds of the config after the pass: as read at its start, with the
+    /// changes it made (so an in-sync pass costs no second read).
+    public var kernel: KernelObservation?
 
     public var succeeded: Bool { failures.isEmpty }
 }

@@ -285,9 +285,9 @@ func benchmark(mode: String, floor: Bool, backendCount: Int, seconds: Int, addre
     )
     if let error = counters.lastError.withLock({ $0 }) { print("  last failure: \(error)") }
     if let monitor {
-        let snapshot = monitor.snapshot()
-        let down = snapshot.filter { $0.status == .down }.count
-        print("  monitor: \(snapshot.count - down) up or unknown, \(down) down")
+        let verdicts = monitor.currentVerdicts().backends.values
+        let down = verdicts.filter { $0.status == .down }.count
+        print("  monitor: \(verdicts.count - down) up or unknown, \(down) down")
     }
 }
 

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOPosix
 import Netlink
+import Publishing
 import Reconciler
 import ServiceLifecycle
 import Spec
@@ -154,12 +155,9 @@ struct Run: AsyncParsableCommand {
             }
         }
         let options = config
-        // Health checks: probes on NIO's shared event loops, exec checks on its shared thread pool.
-        let monitor = HealthMonitor(
-            group: MultiThreadedEventLoopGroup.singleton,
-            prober: NIOProber(threadPool: NIOThreadPool.singleton),
-            logger: logger
-        )
+        // The controller follows the health checks' verdicts, and they follow its desired config:
+        // two published values, each with one writer.
+        let verdicts = LatestValue(HealthVerdicts())
         let controller = Controller(
             reconciler: reconciler,
             initial: initial,
@@ -171,20 +169,28 @@ struct Run: AsyncParsableCommand {
                 }
             },
             resync: resync.flatMap(DurationText.parse),
-            weights: { service, backend in monitor.weight(service: service, backend: backend) },
-            onConfig: { config in monitor.update(config) },
+            health: verdicts,
             logger: logger
         )
-        monitor.onChange { await controller.trigger(.change) }
+        // Probes on NIO's shared event loops, exec checks on its shared thread pool.
+        let monitor = HealthMonitor(
+            group: MultiThreadedEventLoopGroup.singleton,
+            prober: NIOProber(threadPool: NIOThreadPool.singleton),
+            desired: controller.desired,
+            publishingTo: verdicts,
+            logger: logger
+        )
+        monitor.update(controller.desired.current)
         // Before the first pass: checks resume from what the kernel holds, so a restart gives no
         // backend that the last run held down, or mid-ramp, more weight than it has now.
         do {
-            monitor.resume(kernelWeights: try await controller.observe().weights)
+            monitor.resume(kernelWeights: try controller.observe(controller.desired.current).weights)
         } catch {
             logger.warning("cannot read the kernel's weights at start; backends not checked yet get their full weight", metadata: ["error": "\(error)"])
         }
+        monitor.publishNow()
         let notifications = ServiceNotifications.fromEnvironment(ProcessInfo.processInfo.environment)
-        let summary = StatusSummary(controller: controller, monitor: monitor)
+        let summary = StatusSummary(controller: controller)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: monitor),
             .init(service: ControllerService(controller: controller)),

@@ -1,6 +1,7 @@
 import Checks
 import Foundation
 import Logging
+import Publishing
 import Reconciler
 import Spec
 import ServiceLifecycle
@@ -44,15 +45,17 @@ struct SystemdReadiness: ServiceLifecycle.Service {
 }
 
 /// The one-line summary for `systemctl status`: services, backends up and down, the last pass
-/// and a rejected reload.
+/// and a rejected reload, from the state published after the last pass.
 struct StatusSummary: Sendable {
     let controller: Controller
-    let monitor: HealthMonitor
 
     func line() async -> String {
-        let status = await controller.status
-        let config = await controller.currentConfig
-        let down = monitor.snapshot().filter { $0.status == .down && !$0.fallback }.count
+        let state = controller.state.current
+        let status = state.status
+        let config = state.desired
+        let down = state.services.reduce(0) { count, service in
+            count + service.backends.filter { $0.health?.status == .down && !$0.backend.fallback }.count
+        }
         let backends = config.backendCount
         var text = "\(config.services.count) services, \(backends) backends (\(max(0, backends - down)) up, \(down) down)"
         if let at = status.lastPassAt {

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Netlink
+import Publishing
 import Reconciler
 import Spec
 import Synchronization
@@ -30,8 +31,6 @@ import YAMLBridge
         let prober = ScriptedProber()
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let monitor = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, logger: logger)
-        let changes = Counter()
-        monitor.onChange { changes.value.withLock { $0 += 1 } }
         let ipvs = FakeIPVS()
         let reconciler = Reconciler(
             ipvs: ipvs,
@@ -44,10 +43,10 @@ import YAMLBridge
             reconciler: reconciler,
             initial: initial,
             loadFile: { () throws(Diagnostics) -> ValidatedFile in initial },
-            weights: { service, backend in monitor.weight(service: service, backend: backend) },
-            onConfig: { config in monitor.update(config) },
+            health: monitor.verdicts,
             logger: logger
         )
+        monitor.update(controller.desired.current)
         func weights() throws -> [Int32] {
             try ipvs.table().values.first?.sorted { $0.address < $1.address }.map(\.weight) ?? []
         }
@@ -57,11 +56,13 @@ import YAMLBridge
         #expect(try weights() == [100, 100])
 
         // a dies: fall = 3 failures, weight 0, one operation.
+        let published = monitor.verdicts.version
         prober.set("a", up: false)
         await loop.advanceTime(by: .seconds(5))
-        // The monitor asked for a pass (the controller's trigger(.change) in the daemon).
-        for _ in 0..<500 where changes.value.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(changes.value.withLock { $0 } >= 1)
+        // The monitor published a new verdict (what triggers a pass in the daemon).
+        for _ in 0..<500 where monitor.verdicts.current["web", "a"]?.status != .down { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(monitor.verdicts.version > published)
+        #expect(monitor.verdicts.current["web", "a"]?.factor == .out)
         #expect(await controller.runPass())
         #expect(await controller.status.lastPass?.applied == 1)
         #expect(try weights() == [0, 100])
@@ -73,6 +74,7 @@ import YAMLBridge
         var seen: [Int32] = []
         for _ in 0..<300 {
             await loop.advanceTime(by: .milliseconds(100))
+            await monitor.settled()
             #expect(await controller.runPass())
             let applied = await controller.status.lastPass?.applied ?? 0
             #expect(applied <= 1)

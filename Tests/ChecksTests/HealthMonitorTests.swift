@@ -2,6 +2,8 @@ import Checks
 import Logging
 import NIOCore
 import NIOEmbedded
+import Publishing
+import Reconciler
 import Spec
 import Synchronization
 import Testing
@@ -31,15 +33,20 @@ final class Counter: Sendable {
 @Suite struct HealthMonitorTests {
     let loop = NIOAsyncTestingEventLoop()
     let prober = ScriptedProber()
-    let changes = Counter()
     let monitor: HealthMonitor
 
     init() {
         let loop = self.loop
-        monitor = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let changes = self.changes
-        monitor.onChange { changes.value.withLock { $0 += 1 } }
+        monitor = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, wallClock: { Self.wall(loop) }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
+
+    /// Wall-clock time that moves with the loop's virtual time.
+    static func wall(_ loop: NIOAsyncTestingEventLoop) -> Double {
+        1_800_000_000 + Double(loop.now.uptimeNanoseconds) / 1e9
+    }
+
+    /// How many times the monitor published its verdicts.
+    var publications: Int { monitor.verdicts.version }
 
     static func config(interval: Duration = .seconds(5), ramp: Duration = .seconds(10), quorum: Int = 1, backends: [(String, Int32)] = [("a", 100)], fallback: Bool = false, probe: Probe = .tcp(TCPProbe())) -> Config {
         let pulse = Pulse(probe: probe, interval: interval, timeout: .seconds(1), rise: 2, fall: 3, ramp: ramp)
@@ -51,16 +58,21 @@ final class Counter: Sendable {
         return Config(services: [service])
     }
 
+    /// The weight the reconciler gives a backend of `config` now: the verdicts composed with it.
     func weight(_ config: Config, _ id: String) -> Int32 {
-        let service = config.services[0]
-        return monitor.weight(service: service, backend: service[backendID: id]!)
+        Composition(config, health: monitor.currentVerdicts()).effective.services[0][backendID: id]!.weight
     }
 
-    func status(_ id: String) -> HealthStatus? { monitor.health(of: BackendKey(service: "web", backend: id))?.status }
+    func status(_ id: String) -> HealthStatus? { monitor.currentVerdicts()["web", id]?.status }
 
-    /// Waits (in real time, generously) for the asynchronous change notification.
+    /// The service's standing against its quorum, as the reconciler composes it.
+    func standing(_ config: Config) -> Composition.Standing? {
+        Composition(config, health: monitor.currentVerdicts()).standings["web"]
+    }
+
+    /// Waits (in real time, generously) for the asynchronous publication of the verdicts.
     func eventuallyChanged(atLeast count: Int) async {
-        for _ in 0..<500 where changes.value.withLock({ $0 }) < count {
+        for _ in 0..<500 where publications < count {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
@@ -78,7 +90,7 @@ final class Counter: Sendable {
         #expect(status("a") == .down)
         #expect(weight(config, "a") == 0)
         await eventuallyChanged(atLeast: 1)
-        #expect(changes.value.withLock { $0 } >= 1)
+        #expect(publications >= 1)
         monitor.stop()
     }
 
@@ -103,7 +115,7 @@ final class Counter: Sendable {
         await loop.advanceTime(by: .seconds(5))
         #expect(status("a") == .down)
         await eventuallyChanged(atLeast: 1)
-        let before = changes.value.withLock { $0 }
+        let before = publications
         prober.set("a", up: true)
         // Back-off may stretch the next check to a few seconds; rise = 2 successes after it.
         var seen: [Int32] = []
@@ -117,14 +129,14 @@ final class Counter: Sendable {
                     // Each step asks for a pass. Virtual time runs ahead of the notification
                     // task, so wait for it here: otherwise steps coalesce into one request.
                     await eventuallyChanged(atLeast: notified + 1)
-                    notified = changes.value.withLock { $0 }
+                    notified = publications
                 }
             }
             if current == 100 { break }
         }
         #expect(seen.first == 0)
         #expect(Array(seen.dropFirst()) == [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
-        #expect(changes.value.withLock { $0 } >= before + 11)
+        #expect(publications >= before + 11)
         monitor.stop()
     }
 
@@ -178,16 +190,16 @@ final class Counter: Sendable {
         monitor.start()
         await loop.advanceTime(by: .seconds(20))
         #expect(status("a") == .down)
-        #expect(monitor.health(of: BackendKey(service: "api", backend: "x"))?.status == .up)
+        #expect(monitor.currentVerdicts()["api", "x"]?.status == .up)
         // api changes (a weight), web does not: web's backend keeps its state.
         var changed = api
         changed.backends[0].weight = 10
         monitor.update(Config(services: [web, changed]))
         #expect(status("a") == .down)
-        #expect(monitor.health(of: BackendKey(service: "api", backend: "x"))?.status == .up)
+        #expect(monitor.currentVerdicts()["api", "x"]?.status == .up)
         // api leaves: its backend is forgotten and no longer probed; web goes on.
         monitor.update(Config(services: [web]))
-        #expect(monitor.health(of: BackendKey(service: "api", backend: "x")) == nil)
+        #expect(monitor.currentVerdicts()["api", "x"] == nil)
         let probesOfX = prober.count("x")
         let probesOfA = prober.count("a")
         await loop.advanceTime(by: .seconds(60))
@@ -228,38 +240,41 @@ final class Counter: Sendable {
         monitor.start()
         await loop.advanceTime(by: .seconds(5))
         #expect(weight(config, "sorry") == 0)
-        #expect(monitor.services().first?.up == true)
+        #expect(standing(config)?.up == true)
         prober.set("b", up: false)
         await loop.advanceTime(by: .seconds(20))
         #expect(status("b") == .down)
         #expect(weight(config, "sorry") == 5)
         #expect(weight(config, "a") == 100)
-        let service = monitor.services().first
+        let service = standing(config)
         #expect(service?.healthy == 1)
+        #expect(service?.total == 2)
         #expect(service?.up == false)
-        #expect(service?.fallback == "sorry")
         #expect(prober.count("sorry") == 0)  // the sorry server is never probed
-        #expect(monitor.health(of: BackendKey(service: "web", backend: "sorry"))?.weight == 5)
-        #expect(monitor.health(of: BackendKey(service: "web", backend: "sorry"))?.fallback == true)
+        #expect(monitor.currentVerdicts()["web", "sorry"]?.status == .unknown)
         monitor.stop()
     }
 
-    @Test func snapshotCarriesTheMetrics() async {
+    @Test func verdictsAndStatisticsCarryTheMetrics() async {
         let config = Self.config(backends: [("a", 100), ("b", 0)])
         monitor.update(config)
         monitor.start()
         await loop.advanceTime(by: .seconds(61))
-        let snapshot = monitor.snapshot()
-        #expect(snapshot.map(\.key.backend) == ["a", "b"])
-        let a = snapshot[0]
-        #expect(a.status == .up)
-        #expect(a.health == 1)
-        #expect(a.consecutiveSuccesses >= 10)
-        #expect(a.lastLatency == .milliseconds(2))
-        #expect(a.lastCheckTime != nil)
-        #expect(a.uptime > 50 && a.uptime <= 61)
-        #expect(a.type == "tcp")
-        #expect(snapshot[1].status == .draining)
+        let verdicts = monitor.currentVerdicts()
+        #expect(Set(verdicts.backends.keys.map(\.backend)) == ["a", "b"])
+        let a = verdicts["web", "a"]
+        #expect(a?.status == .up)
+        #expect(a?.type == "tcp")
+        let uptime = a?.uptime(at: Self.wall(loop)) ?? 0
+        #expect(uptime > 50 && uptime <= 61)
+        let statistics = monitor.statistics(of: BackendKey(service: "web", backend: "a"))
+        #expect(statistics?.health == 1)
+        #expect((statistics?.consecutiveSuccesses ?? 0) >= 10)
+        #expect(statistics?.lastLatency == .milliseconds(2))
+        #expect(statistics?.lastCheckTime != nil)
+        // The operator's weight 0 is draining, whatever the checks say.
+        let b = BackendState(backend: config.services[0][backendID: "b"]!, fileWeight: 0, weight: 0, health: verdicts["web", "b"], kernel: nil)
+        #expect(b.status == .draining)
         monitor.stop()
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Netlink
+import Publishing
 import Reconciler
 import Spec
 import Testing
@@ -110,8 +111,7 @@ import YAMLBridge
                 reconciler: reconciler,
                 initial: file,
                 loadFile: { () throws(Diagnostics) -> ValidatedFile in file },
-                weights: { service, backend in monitor.weight(service: service, backend: backend) },
-                onConfig: { config in monitor.update(config) },
+                health: monitor.verdicts,
                 logger: logger
             )
         }
@@ -124,7 +124,10 @@ import YAMLBridge
         // The previous run (without `new`, added to the file while the daemon was down) left a
         // down at 0 and b mid-ramp at 40.
         let before = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, logger: logger)
-        #expect(await controller(before, previous).runPass())
+        let first = controller(before, previous)
+        before.update(first.desired.current)
+        before.publishNow()
+        #expect(await first.runPass())
         let (service, destinations) = try #require(try ipvs.table().first)
         for var destination in destinations {
             switch "\(destination.address)" {
@@ -139,17 +142,20 @@ import YAMLBridge
         // The restart, wired as Run.swift does.
         let monitor = HealthMonitor(group: loop, prober: prober, clock: { loop.now }, logger: logger)
         let daemon = controller(monitor, initial)
-        monitor.resume(kernelWeights: try await daemon.observe().weights)
+        monitor.update(daemon.desired.current)
+        monitor.resume(kernelWeights: try daemon.observe(daemon.desired.current).weights)
+        monitor.publishNow()
         monitor.start()
         #expect(await daemon.runPass())
         #expect(try weights() == ["10.0.0.1": 0, "10.0.0.2": 40, "10.0.0.3": 100, "10.0.0.4": 0, "10.0.0.5": 100])
-        #expect(monitor.health(of: BackendKey(service: "web", backend: "a"))?.status == .unknown)
+        #expect(monitor.verdicts.current["web", "a"]?.status == .unknown)
 
         // From the restart on, every pass: a and new climb through the ramp from 1 after rise
         // successes, b goes on from 40; nothing jumps to its full weight.
         var seen = try weights().mapValues { [$0] }
         for _ in 0..<150 {
             await loop.advanceTime(by: .milliseconds(100))
+            await monitor.settled()
             #expect(await daemon.runPass())
             for (address, weight) in try weights() where seen[address]?.last != weight { seen[address, default: []].append(weight) }
         }

@@ -1,6 +1,8 @@
+import Checks
 import Foundation
 import Logging
 import Netlink
+import Publishing
 import Reconciler
 import Spec
 import Testing
@@ -103,30 +105,39 @@ import YAMLBridge
 }
 
 extension ControllerTests {
-    /// Health checks reach the kernel through the weight provider and a `.change` trigger: one
-    /// weight change costs one updateDestination.
-    @Test func weightProviderDrivesKernelWeights() async throws {
+    /// Health reaches the kernel as a published input composed with the desired weights: one
+    /// verdict change costs one updateDestination, and the checks follow the desired config
+    /// through the controller's `desired` publication.
+    @Test func healthVerdictsDriveKernelWeights() async throws {
         let file = FileBox(Self.one)
         let ipvs = FakeIPVS()
-        let factor = Mutex(1.0)
-        let seen = Mutex(0)
+        let health = LatestValue(HealthVerdicts())
         let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: NSTemporaryDirectory() + "gorb-ctl-\(UUID().uuidString)"), logger: quietLogger)
         let controller = Controller(
             reconciler: reconciler,
             initial: try file.load(),
             loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() },
-            weights: { _, backend in Int32(Double(backend.weight) * factor.withLock { $0 }) },
-            onConfig: { _ in seen.withLock { $0 += 1 } },
+            health: health,
             logger: quietLogger
         )
-        #expect(seen.withLock { $0 } == 1)
         #expect(await controller.runPass())
         #expect(try ipvs.table().values.first?.first?.weight == 100)
-        factor.withLock { $0 = 0 }
+        #expect(controller.state.current.service("web")?[backendID: "a"]?.weight == 100)
+        health.publish(HealthVerdicts([BackendKey(service: "web", backend: "a"): HealthVerdict(status: .down, factor: .out, countsAsHealthy: false, type: "tcp")]))
         #expect(await controller.runPass())
         #expect(try ipvs.table().values.first?.first?.weight == 0)
         #expect(await controller.status.lastPass?.applied == 1)
+        let backend = controller.state.current.service("web")?[backendID: "a"]
+        #expect(backend?.weight == 0)
+        #expect(backend?.desiredWeight == 100)
+        #expect(backend?.kernelWeight == 0)
+        #expect(backend?.status == .down)
+        // A reload that changes nothing tells the checks nothing; one that changes the config does.
         #expect(await controller.reload())
-        #expect(seen.withLock { $0 } == 2)
+        #expect(controller.desired.version == 0)
+        file.set(Self.two)
+        #expect(await controller.reload())
+        #expect(controller.desired.version == 1)
+        #expect(controller.desired.current.backendCount == 2)
     }
 }
