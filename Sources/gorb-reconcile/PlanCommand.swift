@@ -156,12 +156,12 @@ enum KernelSession {
             print("error: \(error)", to: &standardErrorStream)
             throw ExitCode(1)
         }
-        let (config, problems) = file.applying(overlay)
+        let desired = DesiredConfig(file: file, overlay: overlay)
         if !overlay.isEmpty {
             print("note: \(overlay.overrides.count) REST API override(s) from \(kernel.stateDirectory) apply on top of \(options.path)", to: &standardErrorStream)
         }
-        for problem in problems { print("warning: override not in force: \(problem)", to: &standardErrorStream) }
-        return config
+        for problem in desired.problems { print("warning: override not in force: \(problem)", to: &standardErrorStream) }
+        return desired.config
     }
 
     static func withReconciler<T>(_ options: KernelOptions, logger: Logger, _ body: (Reconciler) throws -> T) throws -> T {
