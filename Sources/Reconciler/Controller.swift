@@ -209,7 +209,7 @@ public actor Controller {
         let verdicts = health?.current
         let composition = Self.compose(desiredConfig.config, verdicts)
         let succeeded: Bool
-        var kernel: KernelObservation?
+        var kernel: KernelRead?
         do {
             let report = try reconciler.apply(composition.effective)
             status.record(report, at: reconciler.now(), repairing: repairing)

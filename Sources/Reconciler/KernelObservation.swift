@@ -28,25 +28,6 @@ public struct KernelObservation: Sendable {
         }
     }
 
-    /// Brings a read taken before a pass up to what the pass did: every object whose change did
-    /// not fail now has the desired weight (a created one, no traffic yet).
-    mutating func settle(_ desired: DesiredState, failures: [ReconcileProblem]) {
-        let failed = Set(failures.map(\.subject))
-        for service in desired.services where !desired.held.contains(service.id) && !failed.contains(service.id) {
-            if services[service.id] == nil { services[service.id] = service.service }
-            var found = backends[service.id] ?? [:]
-            for destination in service.destinations where !failed.contains("\(service.id)/\(destination.id)") {
-                if var held = found[destination.id] {
-                    held.weight = destination.destination.weight
-                    found[destination.id] = held
-                } else {
-                    found[destination.id] = destination.destination
-                }
-            }
-            backends[service.id] = found
-        }
-    }
-
     /// Each backend's weight in the kernel, service id → backend id → weight: where health checks
     /// resume from after a restart.
     public var weights: [String: [String: Int32]] { backends.mapValues { $0.mapValues(\.weight) } }

@@ -22,14 +22,14 @@ public struct LoadBalancerState: Sendable {
     public var composition: Composition
     /// The kernel's objects of the config after the last pass (weights, counters and rates as
     /// read at its start); `nil` before the first pass or when it could not read the kernel.
-    public var kernel: KernelObservation?
+    public var kernel: KernelRead?
     /// The loop's counters, the last pass and the last reload.
     public var status: ControllerStatus
 
     /// The file's services by id, for ``BackendState/fileWeight``.
     private let fileIndex: [String: Int]
 
-    public init(file: ValidatedFile, overlay: Overlay, desired: Config, health: HealthVerdicts?, composition: Composition, kernel: KernelObservation?, status: ControllerStatus) {
+    public init(file: ValidatedFile, overlay: Overlay, desired: Config, health: HealthVerdicts?, composition: Composition, kernel: KernelRead?, status: ControllerStatus) {
         self.file = file
         self.overlay = overlay
         self.desired = desired
@@ -54,7 +54,7 @@ public struct LoadBalancerState: Sendable {
         let service = desired.services[index]
         let effective = composition.effective.services[index]
         let fileService = fileIndex[service.id].map { file.config.services[$0] }
-        let held = kernel?.backends[service.id]
+        let held = kernel?.objects(of: service.id)
         let backends = service.backends.indices.map { position in
             let backend = service.backends[position]
             return BackendState(
@@ -62,10 +62,10 @@ public struct LoadBalancerState: Sendable {
                 fileWeight: fileService?[backendID: backend.id]?.weight,
                 weight: effective.backends[position].weight,
                 health: health?[service.id, backend.id],
-                kernel: held?[backend.id]
+                kernel: held?.backends[backend.id]
             )
         }
-        return ServiceState(service: service, standing: composition.standings[service.id], backends: backends, kernel: kernel?.services[service.id])
+        return ServiceState(service: service, standing: composition.standings[service.id], backends: backends, kernel: held?.service)
     }
 }
 

@@ -92,8 +92,6 @@ public struct Reconciler: Sendable {
                 throw ReconcileError.state(error.description)
             }
         }
-        var kernel = KernelObservation(desired: outcome.desired, actual: outcome.actual, readAt: readAt)
-        if !outcome.plan.isEmpty { kernel.settle(outcome.desired, failures: failures) }
         return PassReport(
             planned: outcome.plan.steps,
             applied: applied,
@@ -101,7 +99,7 @@ public struct Reconciler: Sendable {
             failures: failures,
             draining: outcome.plan.draining,
             duration: ContinuousClock.now - started,
-            kernel: kernel
+            kernel: KernelRead(desired: outcome.desired, actual: outcome.actual, failures: outcome.plan.isEmpty ? nil : failures, readAt: readAt)
         )
     }
 
@@ -165,8 +163,8 @@ public struct PassReport: Sendable {
     public var draining: Int
     public var duration: Duration
     /// What the kernel holds of the config after the pass: as read at its start, with the
-    /// changes it made (so an in-sync pass costs no second read).
-    public var kernel: KernelObservation?
+    /// changes it made (so no pass costs a second read).
+    public var kernel: KernelRead?
 
     public var succeeded: Bool { failures.isEmpty }
 }
