@@ -185,6 +185,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Compiled into the binary, not a resource bundle: the Debian package ships one static
+            // executable with nothing beside it (scripts/package-deb).
+            resources: [.embedInCode("openapi.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(
