@@ -10,6 +10,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The benchmark and capture tools (checks-bench, reconciler-bench, ipvs-bench, ipvs-capture) sit
+// in Benchmarks/ (each target's `path:`), out of the product's Sources/, yet stay in this package:
+// the scripts and the VM tests build them with `swift build --product` and find them beside
+// gorb-reconcile. Benchmarks/Package.swift is another package, the YAML benchmark's (for Yams).
 let package = Package(
     name: "gorb-reconcile",
     products: [
@@ -119,12 +123,14 @@ let package = Package(
                 "Netlink",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Benchmarks/ipvs-bench",
             swiftSettings: strictSettings
         ),
         // The reconciler's native benchmark: planner, state file, a pass against FakeIPVS (docs/benchmarks.md).
         .executableTarget(
             name: "reconciler-bench",
             dependencies: ["Reconciler", "Netlink", "Spec", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/reconciler-bench",
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -133,6 +139,7 @@ let package = Package(
                 "Netlink",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Benchmarks/ipvs-capture",
             swiftSettings: strictSettings
         ),
         // Checks: health probes on SwiftNIO event loops, rise/fall, back-off, the weight ramp.
@@ -162,6 +169,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            path: "Benchmarks/checks-bench",
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -197,6 +205,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Compiled into the binary, not a resource bundle: the Debian package ships one static
+            // executable with nothing beside it (scripts/package-deb).
+            resources: [.embedInCode("openapi.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,6 +7,10 @@ import PackageDescription
 /// Yams bundles its own copy of libyaml (same C symbols as the system library that our `CYAML`
 /// wraps), so the two must never be linked into one binary: `yaml-bench` links our modules and the
 /// system libyaml, `yams-bench` links only Yams. Both share the file generator and nothing else.
+///
+/// The other folders beside `Sources/` (checks-bench, reconciler-bench, ipvs-bench, ipvs-capture)
+/// are targets of the root package, not of this one: they need nothing the product lacks, and the
+/// scripts build them there with `swift build --product` (see ../Package.swift).
 let package = Package(
     name: "gorb-benchmarks",
     dependencies: [

@@ -113,6 +113,33 @@ import Testing
         for word in methods { #expect(ForwardingMethod.parse(word) != nil, "'\(word)' is documented but not a forwarding method") }
         let flags = try #require(Self.target(of: "#/components/schemas/Flags/anyOf/0/items/enum", in: document) as? [String])
         #expect(Set(flags) == Set(ServiceFlag.allCases.map(\.rawValue)))
+        // The view shows the schedulers the body takes, in the same order: one list, once spliced
+        // into both schemas, now written twice in openapi.json.
+        let schedulers = try ["ServiceOptions", "ServiceView"].map { schema in
+            try #require(Self.target(of: "#/components/schemas/\(schema)/properties/method/enum", in: document) as? [String], "\(schema)")
+        }
+        #expect(schedulers[0] == schedulers[1])
+    }
+
+    /// A change body is the options it changes plus `ttl`, field for field. The document once
+    /// spliced one list of fields into both schemas; as a JSON file it writes them twice, so this
+    /// holds the copies together (a field described in one and not the other would be a lie to
+    /// one kind of client).
+    @Test(arguments: [("ServiceChange", "ServiceOptions"), ("BackendChange", "BackendOptions")])
+    func changeSchemasAreTheOptionsPlusTTL(change: String, options: String) async throws {
+        let document = try await document()
+        func properties(_ schema: String) throws -> [String: Any] {
+            let object = try #require(Self.target(of: "#/components/schemas/\(schema)", in: document) as? [String: Any])
+            return try #require(object["properties"] as? [String: Any], "\(schema) has no properties")
+        }
+        var changeFields = try properties(change)
+        #expect(changeFields.removeValue(forKey: "ttl") != nil, "\(change) has no ttl")
+        let optionFields = try properties(options)
+        #expect(Set(changeFields.keys) == Set(optionFields.keys))
+        for (field, schema) in optionFields {
+            guard let copy = changeFields[field] else { continue }  // a missing key is reported above
+            #expect(try Self.canonical(copy) == Self.canonical(schema), "\(change).\(field) differs from \(options).\(field)")
+        }
     }
 
     /// Every change documents the refusals every change can get: 403 from a web page, 408 too
@@ -161,6 +188,11 @@ import Testing
     }
 
     // MARK: - JSON pointer helpers
+
+    /// A JSON value as sorted-key bytes, so two parsed values compare by content.
+    static func canonical(_ value: Any) throws -> Data {
+        try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+    }
 
     /// `value`, or the object its `$ref` points at.
     static func resolve(_ value: Any, in document: [String: Any]) throws -> [String: Any] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The IPVS load/read benchmark, inside the VM: our batched netlink client against
 # `ipvsadm -R` and `ipvsadm -Sn` on the same kernel in the same boot (see
-# Sources/ipvs-bench/main.swift). The figures vary from run to run under emulation, so no
+# Benchmarks/ipvs-bench/main.swift). The figures vary from run to run under emulation, so no
 # threshold is applied to them, but the run must be right: the bench itself exits 1 unless, after
 # each load, our read and `ipvsadm -Sn` show exactly the rules loaded; here, its report must have
 # that check line, four positive times and the two ratios, and the table must be flushed after.
