@@ -72,7 +72,6 @@ let package = Package(
             name: "gorb-reconcile",
             dependencies: [
                 "Spec",
-                "YAMLBridge",
                 "Netlink",
                 "Reconciler",
                 "Checks",
@@ -161,7 +160,6 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 "Netlink",
-                "YAMLBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -192,7 +190,6 @@ let package = Package(
             dependencies: [
                 "API",
                 "Spec",
-                "YAMLBridge",
                 "Netlink",
                 "Reconciler",
                 "Checks",

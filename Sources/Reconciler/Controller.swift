@@ -1,7 +1,6 @@
 public import Logging
 public import Netlink
 public import Spec
-public import YAMLBridge
 
 /// The daemon's loop: one reconcile pass at a time, triggered by start-up, `SIGHUP`, the resync
 /// timer, other modules (health checks, REST API), override expiry and retries after a failure.
@@ -25,7 +24,7 @@ public actor Controller {
     }
 
     private let reconciler: Reconciler
-    private let loadFile: @Sendable () throws(Diagnostics) -> ValidatedFile
+    private let loadFile: @Sendable () throws(ConfigErrors) -> ValidatedFile
     private let logger: Logger
     private let resyncOverride: Duration?
     private let weights: @Sendable (Service, Backend) -> Int32
@@ -55,7 +54,7 @@ public actor Controller {
         reconciler: Reconciler,
         initial: ValidatedFile,
         overlay: Overlay = Overlay(),
-        loadFile: @escaping @Sendable () throws(Diagnostics) -> ValidatedFile,
+        loadFile: @escaping @Sendable () throws(ConfigErrors) -> ValidatedFile,
         resync: Duration? = nil,
         weights: @escaping @Sendable (Service, Backend) -> Int32 = { _, backend in backend.weight },
         onConfig: @escaping @Sendable (Config) -> Void = { _ in },

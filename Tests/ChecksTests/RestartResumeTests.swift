@@ -7,7 +7,6 @@ import Netlink
 import Reconciler
 import Spec
 import Testing
-import YAMLBridge
 
 /// A restart is hitless with health checks on: checks resume from the weight the kernel holds
 /// instead of starting every backend at its full weight, and `pulse.initial: down` keeps a new
@@ -109,7 +108,7 @@ import YAMLBridge
             return Controller(
                 reconciler: reconciler,
                 initial: file,
-                loadFile: { () throws(Diagnostics) -> ValidatedFile in file },
+                loadFile: { () throws(ConfigErrors) -> ValidatedFile in file },
                 weights: { service, backend in monitor.weight(service: service, backend: backend) },
                 onConfig: { config in monitor.update(config) },
                 logger: logger

@@ -5,7 +5,6 @@ import Reconciler
 import Spec
 import Testing
 import Synchronization
-import YAMLBridge
 
 /// The daemon loop: start-up pass, reload keeping the last good config, coalescing, resync.
 @Suite struct ControllerTests {
@@ -15,7 +14,7 @@ import YAMLBridge
         private var text: String
         init(_ text: String) { self.text = text }
         func set(_ text: String) { lock.withLock { self.text = text } }
-        func load() throws(Diagnostics) -> ValidatedFile {
+        func load() throws(ConfigErrors) -> ValidatedFile {
             let current = lock.withLock { text }
             return try ValidatedFile.parse(bytes: Array(current.utf8), file: "gorb.yaml")
         }
@@ -26,7 +25,7 @@ import YAMLBridge
 
     func makeController(_ file: FileBox, ipvs: FakeIPVS, resync: Duration = .seconds(3600)) throws -> Controller {
         let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: NSTemporaryDirectory() + "gorb-ctl-\(UUID().uuidString)"), logger: quietLogger)
-        return Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() }, resync: resync, logger: quietLogger)
+        return Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() }, resync: resync, logger: quietLogger)
     }
 
     /// Polls `condition` for up to 5 seconds (the loop runs on its own task).
@@ -114,7 +113,7 @@ extension ControllerTests {
         let controller = Controller(
             reconciler: reconciler,
             initial: try file.load(),
-            loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() },
+            loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() },
             weights: { _, backend in Int32(Double(backend.weight) * factor.withLock { $0 }) },
             onConfig: { _ in seen.withLock { $0 += 1 } },
             logger: quietLogger
