@@ -84,7 +84,6 @@ let package = Package(
             name: "gorb-reconcile",
             dependencies: [
                 "Spec",
-                "YAMLBridge",
                 "Netlink",
                 "Reconciler",
                 "Checks",
@@ -179,7 +178,6 @@ let package = Package(
                 "Spec",
                 "Reconciler",
                 "Netlink",
-                "YAMLBridge",
                 "Publishing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -215,7 +213,6 @@ let package = Package(
             dependencies: [
                 "API",
                 "Spec",
-                "YAMLBridge",
                 "Netlink",
                 "Reconciler",
                 "Checks",

@@ -4,10 +4,10 @@ import Spec
 import YAMLBridge
 
 /// A PUT or PATCH body: the object's fields (ServiceOptions or BackendOptions, the file's schema)
-/// plus an optional `ttl`. Decoded by the file's own decoder, so a body gets the same checks and
+/// plus an optional `ttl`. Read by the file's own readers, so a body gets the same checks and
 /// the same messages as the file: unknown keys with a "did you mean", numbers or digit strings
 /// for pulse args, every error at once with its JSON path and position.
-struct ChangeRequest<Options: Decodable & Sendable>: Sendable {
+struct ChangeRequest<Options: NodeReadable & Sendable>: Sendable {
     var options: Options
     /// How long the change lasts; `nil`: until removed.
     var ttl: Duration?
@@ -62,12 +62,9 @@ struct ChangeRequest<Options: Decodable & Sendable>: Sendable {
             }
             ttl = duration
         }
-        do {
-            let options = try NodeDecoder().decode(Options.self, from: root)
-            return ChangeRequest(options: options, ttl: ttl, isEmpty: empty)
-        } catch {
-            throw APIFailure(.badRequest, error.items.map(Self.message))
-        }
+        let (options, problems) = Options.read(from: root)
+        guard problems.isEmpty, let options else { throw APIFailure(.badRequest, problems.map(Self.message)) }
+        return ChangeRequest(options: options, ttl: ttl, isEmpty: empty)
     }
 
     /// `weight: expected an integer, found "x" (line 1, column 12)`.

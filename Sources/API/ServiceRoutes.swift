@@ -2,6 +2,7 @@ import Checks
 import Hummingbird
 import Reconciler
 import Spec
+import YAMLBridge
 
 /// GORB's endpoints: `/service`, `/service/{service}`, `/service/{service}/{backend}`. Changes
 /// are overrides on top of the file; reads show the effective state (file ⊕ overlay).
@@ -151,7 +152,7 @@ extension GorbAPI {
     }
 
     /// A PUT or PATCH body, with when it was made and when it expires.
-    static func read<Options: Decodable & Sendable>(_ type: Options.Type, _ request: Request) async throws -> (ChangeRequest<Options>, created: Double, expires: Double?) {
+    static func read<Options: NodeReadable & Sendable>(_ type: Options.Type, _ request: Request) async throws -> (ChangeRequest<Options>, created: Double, expires: Double?) {
         let change = try await ChangeRequest<Options>.read(request, ttlQuery: request.uri.queryParameters["ttl"].map(String.init))
         let (created, expires) = lifetime(change.ttl)
         return (change, created, expires)

@@ -3,7 +3,6 @@ public import Logging
 public import Netlink
 public import Publishing
 public import Spec
-public import YAMLBridge
 
 /// The daemon's loop: one reconcile pass at a time, triggered by start-up, `SIGHUP`, the resync
 /// timer, a new health verdict, a REST API change, override expiry and retries after a failure.
@@ -30,7 +29,7 @@ public actor Controller {
     }
 
     let reconciler: Reconciler
-    private let loadFile: @Sendable () throws(Diagnostics) -> ValidatedFile
+    private let loadFile: @Sendable () throws(ConfigErrors) -> ValidatedFile
     let logger: Logger
     private let resyncOverride: Duration?
     /// The health checks' verdicts; `nil`: nothing checks health (weights as desired).
@@ -58,7 +57,7 @@ public actor Controller {
         reconciler: Reconciler,
         initial: ValidatedFile,
         overlay: Overlay = Overlay(),
-        loadFile: @escaping @Sendable () throws(Diagnostics) -> ValidatedFile,
+        loadFile: @escaping @Sendable () throws(ConfigErrors) -> ValidatedFile,
         resync: Duration? = nil,
         health: LatestValue<HealthVerdicts>? = nil,
         logger: Logger

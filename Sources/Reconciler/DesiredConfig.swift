@@ -1,5 +1,4 @@
 public import Spec
-import YAMLBridge
 
 /// The desired state before health: the last good file, the REST API's overlay on top of it, and
 /// the config they resolve to (`file ⊕ overlay`). A value: every change is checked first and

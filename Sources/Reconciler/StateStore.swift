@@ -42,45 +42,8 @@ public struct StateStore: Sendable {
     }
 
     public func saveOwnership(_ ownership: Ownership) throws(Failure) {
-        do {
-            try writeAtomically(Data(OwnershipFile(ownership).json()), to: ownershipPath)
-            if let identity = FileIdentity(path: ownershipPath) { cache.store(ownership, for: identity) }
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(description: "cannot write \(ownershipPath): \(error)")
-        }
-    }
-
-    func writeAtomically(_ data: Data, to path: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw Failure(description: "cannot write \(path): \(reason)")
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
+        try writeAtomically(Data(OwnershipFile(ownership).json()), to: ownershipPath)
+        if let identity = FileIdentity(path: ownershipPath) { cache.store(ownership, for: identity) }
     }
 }
 

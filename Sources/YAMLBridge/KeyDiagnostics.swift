@@ -1,4 +1,4 @@
-/// How a bad key of a mapping is reported, worded once for ``NodeDecoder`` and ``MappingReader``.
+/// How a bad key of a mapping is reported, worded once for ``MappingReader`` and its callers.
 enum KeyDiagnostics {
     /// A key that is a list, a mapping or a null, in the mapping at `path`.
     static func notAString(_ key: Node, in path: [PathComponent]) -> Diagnostic {

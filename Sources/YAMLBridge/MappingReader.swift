@@ -28,7 +28,7 @@ public struct MappingReader {
                 context.report(KeyDiagnostics.notAString(pairs[position].key, in: context.path))
                 continue
             }
-            // A null key is refused, but found by its text all the same (as the decoder does).
+            // A null key is refused, but found by its text all the same.
             let isNull = pairs[position].key.isNull
             if isNull { context.report(KeyDiagnostics.notAString(pairs[position].key, in: context.path)) }
             if let field = fields.index(of: scalar.value) {
@@ -52,9 +52,17 @@ public struct MappingReader {
         return position < 0 ? nil : pairs[Int(position)].value
     }
 
-    /// The value of the first pair whose key is `name`.
+    /// The value of the first pair whose key is `name`, for a field past the position slots or
+    /// not among `fields`: lengths are compared first, which rejects most keys without comparing
+    /// strings.
     private func search(_ name: String) -> Node? {
-        KeyedContainer<AnyKey>.linearPosition(of: name, in: pairs).map { pairs[$0].value }
+        let length = name.utf8.count
+        for pair in pairs {
+            if case .scalar(let scalar) = pair.key.kind, scalar.value.utf8.count == length, scalar.value == name {
+                return pair.value
+            }
+        }
+        return nil
     }
 
     /// The pairs of `node`, a mapping whose keys are ids the user chose (services by name): any

@@ -2,8 +2,8 @@
 /// tools do that; booleans are `true`/`false` only (never YAML 1.1's `yes`/`no`/`on`, which turn
 /// a country code or a word into a boolean by surprise).
 ///
-/// Both ways of decoding use these, ``NodeDecoder`` and ``NodeReadable`` types, so a value is
-/// accepted, and refused with the same words, whichever way its type is decoded.
+/// Every ``NodeReadable`` type reads its scalars through these, so a value is accepted, and
+/// refused with the same words, wherever it is written.
 extension Node {
     /// The text of a scalar that is not null: what a string field accepts. `nil` for a null, a
     /// list or a mapping.
@@ -112,33 +112,6 @@ extension Node {
         }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
         return T(negative ? "-" + digits : String(digits), radix: radix)
-    }
-}
-
-/// The conversions for ``NodeDecoder``: a failure becomes a `DecodingError` with this decoder's
-/// key path.
-extension TreeDecoder {
-    func decodeString() throws -> String {
-        do { return try node.readString() } catch { throw mismatch(error) }
-    }
-
-    func decodeBool() throws -> Bool {
-        do { return try node.readBool() } catch { throw mismatch(error) }
-    }
-
-    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        do { return try node.readInteger(type) } catch { throw mismatch(error) }
-    }
-
-    func decodeFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
-        do { return try node.readFloat(type) } catch { throw mismatch(error) }
-    }
-
-    private func mismatch(_ failure: ReadFailure) -> DecodingError {
-        DecodingError.typeMismatch(
-            Any.self,
-            .init(codingPath: codingPath, debugDescription: failure.message, underlyingError: MarkedProblem(mark: failure.mark))
-        )
     }
 }
 

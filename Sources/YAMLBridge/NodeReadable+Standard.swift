@@ -1,6 +1,5 @@
-/// The standard library's scalars and lists read themselves exactly as ``NodeDecoder`` decodes
-/// them (same conversions, same messages), so a ``NodeReadable`` type's fields can be read
-/// generically.
+/// The standard library's scalars and lists read themselves (through the conversions of
+/// `Node+Scalars`), so a ``NodeReadable`` type's fields can be read generically.
 extension String: NodeReadable {
     public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) { self = try node.readString() }
 }

@@ -6,8 +6,8 @@
 public struct ParseLimits: Sendable, Hashable {
     /// The deepest nesting of sequences and mappings accepted.
     ///
-    /// Parsing itself never recurses, but whatever walks the tree afterwards does (a `Decodable`
-    /// type decoding nested values, `==` on nodes, releasing the tree), a few hundred bytes of stack
+    /// Parsing itself never recurses, but whatever walks the tree afterwards does (a `NodeReadable`
+    /// type reading nested values, `==` on nodes, releasing the tree), a few hundred bytes of stack
     /// per level: keep this in the hundreds or low thousands, far below what a thread's stack
     /// (512 KiB on some secondary threads) holds.
     public var maxDepth: Int

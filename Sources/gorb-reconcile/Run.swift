@@ -12,7 +12,6 @@ import ServiceLifecycle
 import Spec
 import SystemdNotify
 import UnixSignals
-import YAMLBridge
 
 /// `gorb-reconcile run`: the daemon.
 struct Run: AsyncParsableCommand {
@@ -162,7 +161,7 @@ struct Run: AsyncParsableCommand {
             reconciler: reconciler,
             initial: initial,
             overlay: overlay,
-            loadFile: { () throws(Diagnostics) -> ValidatedFile in
+            loadFile: { () throws(ConfigErrors) -> ValidatedFile in
                 switch ConfigReader.read(options) {
                 case .success(let file): return file
                 case .failure(let diagnostics): throw diagnostics

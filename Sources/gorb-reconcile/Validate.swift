@@ -1,6 +1,5 @@
 import ArgumentParser
 import Spec
-import YAMLBridge
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +31,7 @@ struct Validate: ParsableCommand {
 
 /// Loads the file named by the options, standard input included.
 enum ConfigReader {
-    static func read(_ options: ConfigOptions) -> Result<ValidatedFile, Diagnostics> {
+    static func read(_ options: ConfigOptions) -> Result<ValidatedFile, ConfigErrors> {
         do {
             if options.path == "-" {
                 return .success(try ValidatedFile.parse(bytes: readStandardInput(), file: "<stdin>", interface: options.interface))
@@ -43,7 +42,7 @@ enum ConfigReader {
         }
     }
 
-    static func printErrors(_ diagnostics: Diagnostics, file: String) {
+    static func printErrors(_ diagnostics: ConfigErrors, file: String) {
         var standardError = StandardError()
         for item in diagnostics.items {
             print(item.description, to: &standardError)

@@ -8,7 +8,6 @@ import Netlink
 import Reconciler
 import ServiceLifecycle
 import Spec
-import YAMLBridge
 
 /// A daemon without sockets: the API's router over a controller whose loop runs against
 /// FakeIPVS, so a request that waits for its pass gets one.
@@ -38,7 +37,7 @@ struct Harness {
     init(yaml: String = Harness.yaml, auth: APIAuth = .none, kernel: (any IPVS)? = nil) throws {
         let file = try ValidatedFile.parse(bytes: Array(yaml.utf8), file: "gorb.yaml")
         let reconciler = Reconciler(ipvs: kernel ?? ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: state), logger: Self.quiet)
-        controller = Controller(reconciler: reconciler, initial: file, loadFile: { () throws(Diagnostics) -> ValidatedFile in file }, resync: .seconds(3600), logger: Self.quiet)
+        controller = Controller(reconciler: reconciler, initial: file, loadFile: { () throws(ConfigErrors) -> ValidatedFile in file }, resync: .seconds(3600), logger: Self.quiet)
         api = GorbAPI(controller: controller, health: nil, auth: auth, applyTimeout: .seconds(5), logger: Self.quiet)
     }
 

@@ -9,7 +9,6 @@ import Reconciler
 import Spec
 import Synchronization
 import Testing
-import YAMLBridge
 
 /// The health checks through the reconciler's seam, as the daemon wires them: a health change
 /// costs one pass and one `SET_DEST`, nothing else.
@@ -42,7 +41,7 @@ import YAMLBridge
         let controller = Controller(
             reconciler: reconciler,
             initial: initial,
-            loadFile: { () throws(Diagnostics) -> ValidatedFile in initial },
+            loadFile: { () throws(ConfigErrors) -> ValidatedFile in initial },
             health: monitor.verdicts,
             logger: logger
         )

@@ -8,7 +8,6 @@ import Publishing
 import Reconciler
 import Spec
 import Testing
-import YAMLBridge
 
 /// A restart is hitless with health checks on: checks resume from the weight the kernel holds
 /// instead of starting every backend at its full weight, and `pulse.initial: down` keeps a new
@@ -110,7 +109,7 @@ import YAMLBridge
             return Controller(
                 reconciler: reconciler,
                 initial: file,
-                loadFile: { () throws(Diagnostics) -> ValidatedFile in file },
+                loadFile: { () throws(ConfigErrors) -> ValidatedFile in file },
                 health: monitor.verdicts,
                 logger: logger
             )

@@ -7,7 +7,6 @@ import Reconciler
 import Spec
 import Testing
 import Synchronization
-import YAMLBridge
 
 /// The daemon loop: start-up pass, reload keeping the last good config, coalescing, resync.
 @Suite struct ControllerTests {
@@ -17,7 +16,7 @@ import YAMLBridge
         private var text: String
         init(_ text: String) { self.text = text }
         func set(_ text: String) { lock.withLock { self.text = text } }
-        func load() throws(Diagnostics) -> ValidatedFile {
+        func load() throws(ConfigErrors) -> ValidatedFile {
             let current = lock.withLock { text }
             return try ValidatedFile.parse(bytes: Array(current.utf8), file: "gorb.yaml")
         }
@@ -28,7 +27,7 @@ import YAMLBridge
 
     func makeController(_ file: FileBox, ipvs: FakeIPVS, resync: Duration = .seconds(3600)) throws -> Controller {
         let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: NSTemporaryDirectory() + "gorb-ctl-\(UUID().uuidString)"), logger: quietLogger)
-        return Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() }, resync: resync, logger: quietLogger)
+        return Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() }, resync: resync, logger: quietLogger)
     }
 
     /// Polls `condition` for up to 5 seconds (the loop runs on its own task).
@@ -116,7 +115,7 @@ extension ControllerTests {
         let controller = Controller(
             reconciler: reconciler,
             initial: try file.load(),
-            loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() },
+            loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() },
             health: health,
             logger: quietLogger
         )

@@ -4,7 +4,6 @@ import Reconciler
 import Spec
 import Synchronization
 import Testing
-import YAMLBridge
 
 /// The REST API's overrides through the controller: kept across SIGHUP and restarts, expiring,
 /// refused whole when invalid or unsaved.
@@ -22,7 +21,7 @@ import YAMLBridge
 
     func controller(_ file: FileBox, _ ipvs: FakeIPVS, state: String, overlay: Overlay = Overlay()) throws -> Controller {
         let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: state), logger: quietLogger)
-        return Controller(reconciler: reconciler, initial: try file.load(), overlay: overlay, loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() }, resync: .seconds(3600), logger: quietLogger)
+        return Controller(reconciler: reconciler, initial: try file.load(), overlay: overlay, loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() }, resync: .seconds(3600), logger: quietLogger)
     }
 
     static func temporaryDirectory() -> String {
@@ -67,7 +66,7 @@ import YAMLBridge
         let ipvs = FakeIPVS()
         let reconciler = Reconciler(ipvs: ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: Self.temporaryDirectory()), logger: quietLogger, now: { clock.withLock { $0 } })
         let file = FileBox(Self.one)
-        let controller = Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(Diagnostics) -> ValidatedFile in try file.load() }, resync: .seconds(3600), logger: quietLogger)
+        let controller = Controller(reconciler: reconciler, initial: try file.load(), loadFile: { () throws(ConfigErrors) -> ValidatedFile in try file.load() }, resync: .seconds(3600), logger: quietLogger)
         let loop = Task { await controller.run() }
         defer { loop.cancel() }
         let expires = clock.withLock { $0.seconds } + 0.5

@@ -5,9 +5,11 @@ import YAMLBridge
 /// GORB's JSON bodies, exactly as its README and users wrote them, decode into the same options
 /// types the file uses, including the forms that crashed GORB (numbers in pulse args).
 @Suite struct GORBCompatibilityTests {
-    private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+    private func decode<T: NodeReadable>(_ type: T.Type, _ json: String) throws -> T {
         let node = try #require(try YAMLParser.parse(json))
-        return try NodeDecoder().decode(T.self, from: node)
+        let (value, problems) = T.read(from: node)
+        guard problems.isEmpty else { throw Diagnostics(problems) }
+        return try #require(value)
     }
 
     @Test func readmeServiceBody() throws {

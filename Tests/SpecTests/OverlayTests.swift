@@ -111,7 +111,7 @@ import YAMLBridge
     @Test func invalidChangeIsRefusedWithItsPath() throws {
         let file = try validated()
         let bad = Overlay([patch("a", BackendOptions(weight: -1))])
-        #expect(throws: Diagnostics.self) { try file.resolve(bad) }
+        #expect(throws: ConfigErrors.self) { try file.resolve(bad) }
         do {
             _ = try file.resolve(bad)
         } catch {
@@ -123,7 +123,9 @@ import YAMLBridge
         let original = Override(service: "web", backend: "a", action: .patch, backendOptions: BackendOptions(weight: 7, pulse: PulseOptions(type: "tcp")), created: 12.5, expires: 99)
         let text = #"{"service": "web", "backend": "a", "action": "patch", "options": {"weight": 7, "pulse": {"type": "tcp"}}, "created": 12.5, "expires": 99}"#
         let node = try #require(try YAMLParser.parse(text))
-        #expect(try NodeDecoder().decode(Override.self, from: node) == original)
+        let (read, problems) = Override.read(from: node)
+        #expect(problems.isEmpty)
+        #expect(read == original)
     }
 
     /// The file's services, and those of the previous resolution, are reused, not resolved again,
@@ -151,8 +153,8 @@ import YAMLBridge
         let earlier = Override(service: "web", backend: "a", action: .patch, backendOptions: BackendOptions(weight: 9), created: 0)
         let previous = try file.resolve(Overlay([earlier]))
         for (overlay, previous) in [(Overlay(overrides), nil), (Overlay([earlier] + overrides), previous)] {
-            let everything = Result { () throws(Diagnostics) in try overlay.applied(to: file.written).file.resolve() }
-            let reused = Result { () throws(Diagnostics) in try file.resolve(overlay, reusing: previous).config }
+            let everything = Result { () throws(Diagnostics) in try overlay.applied(to: file.written).file.resolve() }.mapError(ConfigErrors.init)
+            let reused = Result { () throws(ConfigErrors) in try file.resolve(overlay, reusing: previous).config }
             compare(label, everything, reused, file.config)
             #expect(file.applying(overlay).config == (try? everything.get()) ?? file.applying(Overlay(Array(overlay.overrides.prefix(1)))).config, "\(label)")
         }
@@ -168,7 +170,7 @@ import YAMLBridge
         #expect(resolved.config[serviceID: "web"]?[backendID: "b"]?.port == 8080)
     }
 
-    func compare(_ label: String, _ everything: Result<Config, Diagnostics>, _ reused: Result<Config, Diagnostics>, _ original: Config) {
+    func compare(_ label: String, _ everything: Result<Config, ConfigErrors>, _ reused: Result<Config, ConfigErrors>, _ original: Config) {
         switch (everything, reused) {
         case (.success(let expected), .success(let actual)):
             #expect(actual == expected, "\(label)")

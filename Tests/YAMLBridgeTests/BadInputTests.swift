@@ -144,10 +144,13 @@ import YAMLBridge
         #expect(!error.message.isEmpty)
     }
 
-    @Test func loneScalarFailsInTheDecoderNotTheParser() throws {
-        struct Config: Decodable {
+    @Test func loneScalarFailsInTheReaderNotTheParser() throws {
+        struct Config: NodeReadable {
             var services: [String: String]
-            enum CodingKeys: String, CodingKey, CaseIterable { case services }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["services"]), in: &context)
+                services = try node.required("services", in: &context)
+            }
         }
         #expect(tree("just some text")?.text == "just some text")
         #expect(decodeErrors(Config.self, "just some text") == ["1:1: error: expected a mapping, found \"just some text\""])
@@ -171,13 +174,17 @@ import YAMLBridge
         }
     }
 
-    /// Random sequences of YAML's own punctuation: the parser and the decoder must survive anything.
+    /// Random sequences of YAML's own punctuation: the parser and the readers must survive anything.
     @Test(arguments: [10, 20, 30])
     func yamlShapedGarbage(seed: UInt64) throws {
-        struct Anything: Decodable {
+        struct Anything: NodeReadable {
             var a: [String: [Int]]?
             var b: String?
-            enum CodingKeys: String, CodingKey, CaseIterable { case a, b }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["a", "b"]), in: &context)
+                a = try node.optional("a", in: &context)
+                b = try node.optional("b", in: &context)
+            }
         }
         let pieces = [
             "{", "}", "[", "]", ":", ": ", "-", "- ", " ", "  ", "\n", "\t", "&a ", "*a", "&b ", "*b", "<<: ",
@@ -192,7 +199,7 @@ import YAMLBridge
             do {
                 if let node = try YAMLParser.parse(text) {
                     parsed += 1
-                    _ = try? NodeDecoder().decode(Anything.self, from: node)
+                    _ = Anything.read(from: node)
                 }
             } catch {
                 #expect(error.mark != nil, "seed \(seed) round \(round): \(text.debugDescription)")

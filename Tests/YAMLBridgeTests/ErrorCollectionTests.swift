@@ -1,49 +1,50 @@
 import Testing
 import YAMLBridge
 
-/// `collectingErrors` and `report`: every error of a document in one pass, sorted by position, and
-/// the rendering `FILE:LINE:COL: error: PATH: MESSAGE`.
+/// Reading on after a bad field, and a type's own checks: every error of a document in one pass,
+/// sorted by position, and the rendering `FILE:LINE:COL: error: PATH: MESSAGE`.
 @Suite struct ErrorCollectionTests {
-    /// A port that checks its own rule with `report` (a value the type decodes but refuses).
-    struct Port: Decodable, Equatable {
+    /// A port that checks its own rule (a value the type reads but refuses) and records it.
+    struct Port: NodeReadable, Equatable {
         var value: UInt16
         init(value: UInt16) { self.value = value }
-        init(from decoder: any Decoder) throws {
-            value = try decoder.singleValueContainer().decode(UInt16.self)
-            if value == 0 { try decoder.report("port 0 is not allowed: use 1 to 65535") }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            value = try UInt16(reading: node, in: &context)
+            if value == 0 { context.record(ReadFailure(mark: node.mark, message: "port 0 is not allowed: use 1 to 65535")) }
         }
     }
 
-    /// Decodes every field on its own, so one bad field does not hide the next.
-    struct Backend: Decodable {
+    /// Reads every field on its own, so one bad field does not hide the next.
+    struct Backend: NodeReadable {
         var host: String?
         var port: Port?
         var weight: Int32?
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, weight }
 
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            host = try decoder.collectingErrors { try container.decode(String.self, forKey: .host) }
-            port = try decoder.collectingErrors { try container.decode(Port.self, forKey: .port) }
-            weight = try decoder.collectingErrors { try container.decodeIfPresent(Int32.self, forKey: .weight) } ?? nil
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["host", "port", "weight"]), in: &context)
+            host = context.collecting { context throws(ReadFailure) in try node.required("host", in: &context) }
+            port = context.collecting { context throws(ReadFailure) in try node.required("port", in: &context) }
+            weight = context.collecting { context throws(ReadFailure) in try node.optional("weight", in: &context) } ?? nil
         }
     }
 
-    struct Service: Decodable {
+    struct Service: NodeReadable {
         var backends: [String: Backend]
-        enum CodingKeys: String, CodingKey, CaseIterable { case backends }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["backends"]), in: &context)
+            backends = try node.required("backends", in: &context)
+        }
     }
 
-    struct Config: Decodable {
+    struct Config: NodeReadable {
         var services: [String: Service]
         var name: String?
-        enum CodingKeys: String, CodingKey, CaseIterable { case services, name }
 
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            // The name is decoded first but written last in the file: sorting puts it last.
-            name = try decoder.collectingErrors { try container.decodeIfPresent(String.self, forKey: .name) } ?? nil
-            services = try decoder.collectingErrors { try container.decode([String: Service].self, forKey: .services) } ?? [:]
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["services", "name"]), in: &context)
+            // The name is read first but written last in the file: sorting puts it last.
+            name = context.collecting { context throws(ReadFailure) in try node.optional("name", in: &context) } ?? nil
+            services = context.collecting { context throws(ReadFailure) in try node.required("services", in: &context) } ?? [:]
         }
     }
 
@@ -73,8 +74,8 @@ import YAMLBridge
         ])
     }
 
-    @Test func reportDoesNotStopDecoding() throws {
-        // `report` records and returns: the value decodes, but the whole decode still fails.
+    @Test func aRecordedProblemDoesNotStopReading() throws {
+        // A recorded problem returns: the value is read, but the whole read still fails.
         let errors = decodeErrors([String: Port].self, "a: 0\nb: 0\nc: 80\n")
         #expect(errors == [
             "1:4: error: a: port 0 is not allowed: use 1 to 65535",
@@ -83,70 +84,65 @@ import YAMLBridge
         #expect(try decode([String: Port].self, "c: 80").get() == ["c": Port(value: 80)] as [String: Port]?)
     }
 
-    @Test func anErrorOutsideCollectingErrorsStopsTheDecode() {
-        struct Strict: Decodable {
+    @Test func aFailureNotCollectedStopsTheRead() {
+        struct Strict: NodeReadable {
             var a: Int
             var b: Int
-            enum CodingKeys: String, CodingKey, CaseIterable { case a, b }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["a", "b"]), in: &context)
+                a = try node.required("a", in: &context)
+                b = try node.required("b", in: &context)
+            }
         }
         #expect(decodeErrors(Strict.self, "a: x\nb: y\n").count == 1)
     }
 
-    /// A type's own error (not a DecodingError) is placed at the value being decoded.
+    /// A type's own failure is placed at the value being read.
     @Test func ownErrorsGetThePositionOfTheValue() {
-        struct NotAnAddress: Error, CustomStringConvertible {
-            var description: String { "not an IP address" }
-        }
-        struct Address: Decodable {
-            init(from decoder: any Decoder) throws {
-                _ = try decoder.singleValueContainer().decode(String.self)
-                throw NotAnAddress()
+        struct Address: NodeReadable {
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try String(reading: node, in: &context)
+                throw ReadFailure(mark: node.mark, message: "not an IP address")
             }
         }
-        struct Holder: Decodable {
+        struct Holder: NodeReadable {
             var address: Address?
-            enum CodingKeys: String, CodingKey, CaseIterable { case address }
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                address = try container.decode(Wrapper.self, forKey: .address).address
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["address"]), in: &context)
+                let wrapper: Wrapper = try node.required("address", in: &context)
+                address = wrapper.address
             }
         }
-        struct Wrapper: Decodable {
+        struct Wrapper: NodeReadable {
             var address: Address?
-            init(from decoder: any Decoder) throws {
-                address = try decoder.collectingErrors { try Address(from: decoder) }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                address = context.collecting { context throws(ReadFailure) in try Address(reading: node, in: &context) }
             }
         }
         #expect(decodeErrors(Holder.self, "address:   banana\n") == ["1:12: error: address: not an IP address"])
     }
 
-    @Test func diagnosticWithoutAMarkGetsThePositionOfTheValue() {
-        struct Checked: Decodable {
-            init(from decoder: any Decoder) throws {
-                _ = try decoder.collectingErrors { throw Diagnostic(mark: nil, message: "bad") }
+    @Test func aCollectedFailureIsPlacedAtItsValue() {
+        struct Checked: NodeReadable {
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = context.collecting { _ throws(ReadFailure) in throw ReadFailure(mark: node.mark, message: "bad") }
             }
         }
         #expect(decodeErrors([String: Checked].self, "k:  v\n") == ["1:5: error: k: bad"])
     }
 
-    @Test func dataCorruptedErrorsFindTheirNode() {
-        struct Even: Decodable {
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: AnyCodingKey.self)
-                let key = AnyCodingKey(stringValue: "n")!
-                if try container.decode(Int.self, forKey: key) % 2 != 0 {
-                    throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "n must be even")
+    @Test func aTypesOwnCheckNamesItsField() {
+        struct Even: NodeReadable {
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                let n: Int = try node.required("n", in: &context)
+                if n % 2 != 0 {
+                    context.enter("n")
+                    defer { context.leave() }
+                    throw ReadFailure(mark: node["n"]?.mark ?? node.mark, message: "n must be even").at(context.path)
                 }
             }
         }
         #expect(decodeErrors([Even].self, "- {n: 2}\n- {n: 3}\n") == ["2:7: error: [1].n: n must be even"])
-    }
-
-    struct AnyCodingKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 
     @Test(arguments: [

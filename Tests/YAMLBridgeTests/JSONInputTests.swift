@@ -4,13 +4,20 @@ import YAMLBridge
 /// JSON goes through the same parser (JSON is YAML), GORB-style JSON included: Go's
 /// `json.MarshalIndent(v, "", "\t")` indents with tabs.
 @Suite struct JSONInputTests {
-    struct Service: Decodable, Equatable {
+    struct Service: NodeReadable, Equatable {
         var host: String
         var port: UInt16
         var persistent: Bool
         var flags: [String]
         var backends: [String: Backend]
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, persistent, flags, backends }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["host", "port", "persistent", "flags", "backends"]), in: &context)
+            host = try node.required("host", in: &context)
+            port = try node.required("port", in: &context)
+            persistent = try node.required("persistent", in: &context)
+            flags = try node.required("flags", in: &context)
+            backends = try node.required("backends", in: &context)
+        }
     }
 
     /// GORB's own output style: tabs, and a port written as a string.

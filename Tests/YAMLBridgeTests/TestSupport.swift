@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
-import YAMLBridge
+public import YAMLBridge
 
 /// Parses `text`, failing the test (with the diagnostic) when it does not parse.
 func tree(_ text: String, limits: ParseLimits = .standard, sourceLocation: SourceLocation = #_sourceLocation) -> Node? {
@@ -39,33 +39,33 @@ func parseError(
     parseError(Array(text.utf8), limits: limits, sourceLocation: sourceLocation)
 }
 
-/// Parses and decodes `text` as `T`; parse errors and decode errors both come back as diagnostics.
-func decode<T: Decodable>(_ type: T.Type, _ text: String) -> Result<T, Diagnostics> {
+/// Parses and reads `text` as `T`; parse errors and read errors both come back as diagnostics.
+func decode<T: NodeReadable>(_ type: T.Type, _ text: String) -> Result<T, Diagnostics> {
+    let node: Node
     do {
-        guard let node = try YAMLParser.parse(text) else {
+        guard let parsed = try YAMLParser.parse(text) else {
             return .failure(Diagnostics([Diagnostic(mark: nil, message: "no document")]))
         }
-        return .success(try NodeDecoder().decode(type, from: node))
-    } catch let error as Diagnostic {
-        return .failure(Diagnostics([error]))
-    } catch let error as Diagnostics {
-        return .failure(error)
+        node = parsed
     } catch {
-        return .failure(Diagnostics([Diagnostic(mark: nil, message: "unexpected error \(error)")]))
+        return .failure(Diagnostics([error]))
     }
+    let (value, diagnostics) = T.read(from: node)
+    guard diagnostics.isEmpty, let value else { return .failure(Diagnostics(diagnostics)) }
+    return .success(value)
 }
 
-/// The rendered errors of decoding `text` as `T` (empty when it decodes), each as
+/// The rendered errors of reading `text` as `T` (empty when it reads), each as
 /// `LINE:COL: error: PATH: MESSAGE`.
-func decodeErrors<T: Decodable>(_ type: T.Type, _ text: String) -> [String] {
+func decodeErrors<T: NodeReadable>(_ type: T.Type, _ text: String) -> [String] {
     switch decode(type, text) {
     case .success: []
     case .failure(let diagnostics): diagnostics.items.map(\.description)
     }
 }
 
-/// The value decoded from `text`, or the first error rendered, so a table can expect either.
-func decodeOutcome<T: Decodable>(_ type: T.Type, _ text: String) -> String {
+/// The value read from `text`, or the first error rendered, so a table can expect either.
+func decodeOutcome<T: NodeReadable>(_ type: T.Type, _ text: String) -> String {
     switch decode(type, text) {
     case .success(let value): "ok: \(value)"
     case .failure(let diagnostics): diagnostics.items.first?.description ?? "no error"
@@ -73,17 +73,71 @@ func decodeOutcome<T: Decodable>(_ type: T.Type, _ text: String) -> String {
 }
 
 /// A one-field document (`value: …`) so scalar errors carry a path.
-struct Box<T: Decodable>: Decodable {
+struct Box<T: NodeReadable>: NodeReadable {
     var value: T
-    enum CodingKeys: String, CodingKey, CaseIterable { case value }
+    init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        _ = try MappingReader(node, fields: FieldNames(["value"]), in: &context)
+        value = try node.required("value", in: &context)
+    }
 }
 
-/// A backend as several tests decode it: required, optional and checked-range fields.
-struct Backend: Decodable, Equatable {
+/// A backend as several tests read it: required, optional and checked-range fields.
+struct Backend: NodeReadable, Equatable {
     var host: String
     var port: UInt16
     var weight: Int32?
-    enum CodingKeys: String, CodingKey, CaseIterable { case host, port, weight }
+
+    init(host: String, port: UInt16, weight: Int32?) {
+        self.host = host
+        self.port = port
+        self.weight = weight
+    }
+
+    init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        _ = try MappingReader(node, fields: FieldNames(["host", "port", "weight"]), in: &context)
+        host = try node.required("host", in: &context)
+        port = try node.required("port", in: &context)
+        weight = try node.optional("weight", in: &context)
+    }
+}
+
+/// A mapping of keys the user chose, for the tests' documents: keys that are not plain strings
+/// are reported, and the first value that cannot be read stops the mapping.
+extension Dictionary: NodeReadable where Key: LosslessStringConvertible, Value: NodeReadable {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        self.init()
+        for pair in try MappingReader.entries(of: node, in: &context) {
+            guard let text = pair.key.scalar?.value else { continue }
+            guard let key = Key(text) else { throw ReadFailure(pair.key, expected: "a key of type \(Key.self)").at(context.path) }
+            context.enter(text)
+            defer { context.leave() }
+            do {
+                self[key] = try Value(reading: pair.value, in: &context)
+            } catch {
+                throw error.at(context.path)
+            }
+        }
+    }
+}
+
+/// A value that may be null, for lists such as `[a, ~, b]`.
+extension Optional: NodeReadable where Wrapped: NodeReadable {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        self = node.isNull ? nil : try Wrapped(reading: node, in: &context)
+    }
+}
+
+extension ReadContext {
+    /// Runs `body`; a failure is recorded and reading goes on with `nil`, so one bad field does
+    /// not hide the next.
+    mutating func collecting<T>(_ body: (inout ReadContext) throws(ReadFailure) -> T) -> T? {
+        do {
+            return try body(&self)
+        } catch {
+            record(error)
+            return nil
+        }
+    }
 }
 
 extension Node {

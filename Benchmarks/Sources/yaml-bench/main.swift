@@ -42,7 +42,7 @@ if let stage = options.only {
         switch stage {
         case "scan": _ = scanEvents(bytes)
         case "tree": _ = try YAMLParser.parse(bytes)
-        case "decode": _ = try NodeDecoder().decode(ConfigFile.self, from: node)
+        case "decode": _ = ConfigFile.read(from: node)
         default: _ = try Config.parse(bytes: bytes, file: "generated.yaml")
         }
     }
@@ -70,8 +70,8 @@ let tree = Figures(measure(repetitions: options.repetitions) { _ = try? YAMLPars
 print(tree.report(key: "tree", label: "    YAMLParser.parse (Node tree only)"))
 
 let node = try YAMLParser.parse(bytes)!
-let decode = Figures(measure(repetitions: options.repetitions) { _ = try? NodeDecoder().decode(ConfigFile.self, from: node) })
-print(decode.report(key: "decode", label: "    NodeDecoder -> ConfigFile (tree given)"))
+let decode = Figures(measure(repetitions: options.repetitions) { _ = ConfigFile.read(from: node) })
+print(decode.report(key: "decode", label: "    NodeReadable -> ConfigFile (tree given)"))
 
 let full = Figures(measure(repetitions: options.repetitions) { _ = try? Config.parse(bytes: bytes, file: "generated.yaml") })
 print(full.report(key: "ours", label: "(2) ours: parse + decode + validate"))

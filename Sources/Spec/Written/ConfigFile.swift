@@ -2,7 +2,7 @@ public import YAMLBridge
 
 /// The whole file as written: `settings`, `defaults` and `services`, before any default is applied
 /// or any rule checked. ``Config`` is what it resolves to.
-public struct ConfigFile: Sendable, Hashable, Codable, NodeReadable {
+public struct ConfigFile: Sendable, Hashable, Encodable, NodeReadable {
     public var settings: SettingsOptions?
     public var defaults: DefaultsOptions?
     public var services: OrderedEntries<ServiceOptions>?
@@ -29,7 +29,7 @@ public struct ConfigFile: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `settings:`, the daemon-wide options.
-public struct SettingsOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// The interface whose first address is the VIP of services without `host`.
     public var interface: String?
     /// How often the kernel is re-read and drift repaired (default 30s).
@@ -58,7 +58,7 @@ public struct SettingsOptions: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `settings.timeouts:`, ipvsadm's `--set tcp tcpfin udp`.
-public struct TimeoutOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct TimeoutOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var tcp: DurationValue?
     public var tcpfin: DurationValue?
     public var udp: DurationValue?
@@ -81,7 +81,7 @@ public struct TimeoutOptions: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `defaults:`, what services and backends inherit when they leave a field out.
-public struct DefaultsOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct DefaultsOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// Any service field except `host`, `port`, `fwmark`, `family` and `backends`.
     public var service: ServiceOptions?
     /// Any backend field except `host` and `port`.

@@ -3,8 +3,8 @@ import YAMLBridge
 
 /// Scalars into Swift types: strings, booleans (true/false only), integers of every width with
 /// range errors, quoted digits, hexadecimal, floats.
-@Suite struct ScalarDecodingTests {
-    /// Decodes `value: <text>` as the integer type named `width`, rendering the value or the error.
+@Suite struct ScalarReadingTests {
+    /// Reads `value: <text>` as the integer type named `width`, rendering the value or the error.
     static func integer(_ width: String, _ text: String) -> String {
         let yaml = "value: \(text)"
         return switch width {
@@ -24,8 +24,8 @@ import YAMLBridge
 
     static func ok(_ value: String) -> String { "ok: \(value)" }
 
-    /// Decodes `Box<T>`, rendering the boxed value or the first error.
-    static func boxOutcome<T: Decodable>(_ type: T.Type, _ yaml: String) -> String {
+    /// Reads `Box<T>`, rendering the boxed value or the first error.
+    static func boxOutcome<T: NodeReadable>(_ type: T.Type, _ yaml: String) -> String {
         switch decode(Box<T>.self, yaml) {
         case .success(let box): "ok: \(box.value)"
         case .failure(let diagnostics): diagnostics.items.first?.description ?? "no error"
@@ -172,7 +172,14 @@ import YAMLBridge
     }
 
     @Test func rawRepresentableEnums() throws {
-        enum Protocol: String, Decodable { case tcp, udp, sctp }
+        enum Protocol: String, NodeReadable {
+            case tcp, udp, sctp
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                let text = try String(reading: node, in: &context)
+                guard let value = Self(rawValue: text) else { throw ReadFailure(mark: node.mark, message: "expected tcp, udp or sctp, found \"\(text)\"") }
+                self = value
+            }
+        }
         #expect(try decode(Box<Protocol>.self, "value: udp").get().value == .udp)
         let errors = decodeErrors(Box<Protocol>.self, "value: icmp")
         #expect(errors.count == 1)

@@ -1,10 +1,12 @@
+public import YAMLBridge
+
 /// One temporary change made through the REST API: create or replace (`put`), change some fields
 /// (`patch`) or remove (`delete`) a service or a backend, on top of the file, never in it.
 ///
 /// An override may expire (`ttl`), after which the file's value returns: "drain web-3 for 30
 /// minutes" is a `patch` of `weight: 0` with a 30-minute TTL.
 public struct Override: Sendable, Hashable {
-    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Action: String, Sendable, Hashable, Encodable, CaseIterable {
         case put, patch, delete
     }
 
@@ -82,28 +84,46 @@ public struct Override: Sendable, Hashable {
     }
 }
 
-extension Override: Codable {
+extension Override: NodeReadable {
+    /// The fields an override is saved with; `options` is a service's or a backend's, by whether
+    /// `backend` is set.
     enum CodingKeys: String, CodingKey {
         case service, backend, action, options, created, expires
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        service = try container.decode(String.self, forKey: .service)
-        backend = try container.decodeIfPresent(String.self, forKey: .backend)
-        action = try container.decode(Action.self, forKey: .action)
+    /// Reads an override as ``OverlayFile`` saved it. Keys it does not know are ignored (a newer
+    /// release may add some); the first field that cannot be read stops the reading.
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        // Keys that are not plain strings are reported, and reading goes on.
+        _ = try MappingReader.entries(of: node, in: &context)
+        service = try node.required("service", in: &context)
+        backend = try node.optional("backend", in: &context)
+        action = try node.required("action", in: &context)
         if backend == nil {
-            serviceOptions = try container.decodeIfPresent(ServiceOptions.self, forKey: .options)
+            serviceOptions = try node.optional("options", in: &context)
         } else {
-            backendOptions = try container.decodeIfPresent(BackendOptions.self, forKey: .options)
+            backendOptions = try node.optional("options", in: &context)
         }
-        created = try container.decode(Double.self, forKey: .created)
-        expires = try container.decodeIfPresent(Double.self, forKey: .expires)
+        created = try node.required("created", in: &context)
+        expires = try node.optional("expires", in: &context)
         if action != .delete && serviceOptions == nil && backendOptions == nil {
-            throw DecodingError.keyNotFound(CodingKeys.options, .init(codingPath: decoder.codingPath, debugDescription: "a \(action.rawValue) override needs its options"))
+            throw ReadFailure(mark: node.mark, message: "a \(action.rawValue) override needs its options").at(context.path)
         }
     }
+}
 
+extension Override.Action: NodeReadable {
+    public init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+        let text = try String(reading: node, in: &context)
+        guard let action = Self(rawValue: text) else {
+            // Worded as the standard library words a raw value it cannot take, as it always was.
+            throw ReadFailure(mark: node.mark, message: "Cannot initialize Action from invalid String value \(text)")
+        }
+        self = action
+    }
+}
+
+extension Override: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(service, forKey: .service)

@@ -1,4 +1,4 @@
-public import YAMLBridge
+import YAMLBridge
 
 /// A file that parsed and validated, kept both as written and as resolved: the REST API's overlay
 /// applies to what was written (so an added backend inherits `defaults` like one in the file),
@@ -25,12 +25,12 @@ public struct ValidatedFile: Sendable {
     ///
     /// Services written as in the file, or as in `previous` (the last resolution, when it was made
     /// from this file), are not resolved again: a change costs the services it touches.
-    public func resolve(_ overlay: Overlay, reusing previous: Resolution? = nil) throws(Diagnostics) -> Resolution {
+    public func resolve(_ overlay: Overlay, reusing previous: Resolution? = nil) throws(ConfigErrors) -> Resolution {
         if overlay.isEmpty { return Resolution(written: written, config: config, interface: interface) }
         let merged = overlay.applied(to: written).file
         var resolver = Resolver(interfaceOverride: interface, known: knownServices(previous))
         let resolved = resolver.resolve(merged)
-        guard resolver.diagnostics.isEmpty else { throw Diagnostics(resolver.diagnostics) }
+        guard resolver.diagnostics.isEmpty else { throw ConfigErrors(Diagnostics(resolver.diagnostics)) }
         return Resolution(written: merged, config: resolved, interface: interface)
     }
 

@@ -3,7 +3,7 @@ public import YAMLBridge
 /// A backend (IPVS destination) as written: GORB's `BackendOptions` fields (`host`, `port`,
 /// `weight`, `method`, `pulse`) plus what GORB lacked. The same type is the REST API's body, so a
 /// PATCH can tell "not given" from "given".
-public struct BackendOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct BackendOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// The backend's address (IPv4 or IPv6 literal).
     public var host: String?
     /// The backend's port; defaults to the service's port.
@@ -103,7 +103,7 @@ public struct BackendOptions: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `tunnel:` of a tunnelled backend.
-public struct TunnelOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct TunnelOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// `ipip` (default), `gue` or `gre`.
     public var type: String?
     /// The UDP port for `gue` (required there).
@@ -133,7 +133,7 @@ public struct TunnelOptions: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `thresholds:` of a backend (ipvsadm's `-x`/`-y`); 0 means no limit.
-public struct ThresholdOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct ThresholdOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var upper: Int64?
     public var lower: Int64?
     public var source = SourceMarks()

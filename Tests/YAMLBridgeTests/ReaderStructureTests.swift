@@ -3,37 +3,71 @@ import YAMLBridge
 
 /// Nested types, lists, dictionaries, optional and null values, unknown and missing keys, and
 /// values of the wrong shape, each error with its key path and position.
-@Suite struct DecoderStructureTests {
-    struct Config: Decodable, Equatable {
+@Suite struct ReaderStructureTests {
+    struct Config: NodeReadable, Equatable {
         var services: [String: Service]
         var settings: Settings?
-        enum CodingKeys: String, CodingKey, CaseIterable { case services, settings }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["services", "settings"]), in: &context)
+            services = try node.required("services", in: &context)
+            settings = try node.optional("settings", in: &context)
+        }
     }
 
-    struct Settings: Decodable, Equatable {
+    struct Settings: NodeReadable, Equatable {
         var interface: String?
         var resync: String?
-        enum CodingKeys: String, CodingKey, CaseIterable { case interface, resync }
+        init(interface: String?, resync: String?) {
+            self.interface = interface
+            self.resync = resync
+        }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["interface", "resync"]), in: &context)
+            interface = try node.optional("interface", in: &context)
+            resync = try node.optional("resync", in: &context)
+        }
     }
 
-    struct Service: Decodable, Equatable {
+    struct Service: NodeReadable, Equatable {
         var host: String?
         var port: UInt16
         var flags: [String]?
         var backends: [Backend]?
         var pulse: Pulse?
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, flags, backends, pulse }
+        init(host: String?, port: UInt16, flags: [String]?, backends: [Backend]?, pulse: Pulse?) {
+            self.host = host
+            self.port = port
+            self.flags = flags
+            self.backends = backends
+            self.pulse = pulse
+        }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["host", "port", "flags", "backends", "pulse"]), in: &context)
+            host = try node.optional("host", in: &context)
+            port = try node.required("port", in: &context)
+            flags = try node.optional("flags", in: &context)
+            backends = try node.optional("backends", in: &context)
+            pulse = try node.optional("pulse", in: &context)
+        }
     }
 
-    struct Pulse: Decodable, Equatable {
+    struct Pulse: NodeReadable, Equatable {
         var type: String
         var args: [String: String]?
-        enum CodingKeys: String, CodingKey, CaseIterable { case type, args }
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader(node, fields: FieldNames(["type", "args"]), in: &context)
+            type = try node.required("type", in: &context)
+            args = try node.optional("args", in: &context)
+        }
     }
 
-    /// Keys that are not `CaseIterable`: unknown keys cannot be detected and are ignored.
-    struct Lenient: Decodable {
+    /// Keys not checked against a list: unknown keys cannot be detected and are ignored.
+    struct Lenient: NodeReadable {
         var name: String
+        init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+            _ = try MappingReader.entries(of: node, in: &context)
+            name = try node.required("name", in: &context)
+        }
     }
 
     static let valid = """
@@ -156,11 +190,11 @@ import YAMLBridge
 
     @Test func errorsInsideAliasesPointAtTheDefinition() {
         let yaml = "defaults: &d {host: h, port: big}\nservices:\n  web: *d\n"
-        struct Root: Decodable {
+        struct Root: NodeReadable {
             var services: [String: Backend]
-            enum CodingKeys: String, CodingKey, CaseIterable { case services, defaults }
-            init(from decoder: any Decoder) throws {
-                services = try decoder.container(keyedBy: CodingKeys.self).decode([String: Backend].self, forKey: .services)
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["services", "defaults"]), in: &context)
+                services = try node.required("services", in: &context)
             }
         }
         #expect(decodeErrors(Root.self, yaml) == [
@@ -170,24 +204,25 @@ import YAMLBridge
 
     @Test func mergedKeysDecode() throws {
         let yaml = "base: &b {host: h, weight: 5}\nbackend:\n  <<: *b\n  port: 9\n"
-        struct Root: Decodable {
+        struct Root: NodeReadable {
             var backend: Backend
-            enum CodingKeys: String, CodingKey, CaseIterable { case base, backend }
-            init(from decoder: any Decoder) throws {
-                backend = try decoder.container(keyedBy: CodingKeys.self).decode(Backend.self, forKey: .backend)
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["base", "backend"]), in: &context)
+                backend = try node.required("backend", in: &context)
             }
         }
         #expect(try decode(Root.self, yaml).get().backend == Backend(host: "h", port: 9, weight: 5))
     }
 
-    @Test func unkeyedContainerReportsTooFewElements() {
-        struct Pair: Decodable {
+    @Test func aListOfFixedLengthReportsTooFewElements() {
+        struct Pair: NodeReadable {
             var a: Int
             var b: Int
-            init(from decoder: any Decoder) throws {
-                var list = try decoder.unkeyedContainer()
-                a = try list.decode(Int.self)
-                b = try list.decode(Int.self)
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                guard let items = node.items else { throw ReadFailure(node, expected: "a list") }
+                guard items.count >= 2 else { throw ReadFailure(mark: node.mark, message: "the list has too few elements") }
+                a = try Int(reading: items[0], in: &context)
+                b = try Int(reading: items[1], in: &context)
             }
         }
         #expect(decodeErrors(Pair.self, "[1]") == ["1:1: error: the list has too few elements"])
@@ -212,18 +247,18 @@ import YAMLBridge
         #expect(errors.first == "2:1: error: extra0: unknown key 'extra0' (expected one of: host, port, weight)")
     }
 
-    /// `sourceMark(ofKey:)` for each key of a mapping in turn (as an ordered table of services asks)
-    /// gives each key's own position, small mapping or big.
+    /// The position of each key of a mapping in turn (as an ordered table of services asks for
+    /// them), small mapping or big.
     @Test(arguments: [3, 40])
-    func sourceMarkOfEveryKey(count: Int) throws {
-        struct KeyMarks: Decodable {
+    func positionOfEveryKey(count: Int) throws {
+        struct KeyMarks: NodeReadable {
             var marks: [String: Mark] = [:]
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: AnyCodingKey.self)
-                for key in container.allKeys {
-                    marks[key.stringValue] = decoder.sourceMark(ofKey: key.stringValue)
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                let pairs = try MappingReader.entries(of: node, in: &context)
+                for pair in pairs {
+                    if let key = pair.key.scalar?.value { marks[key] = pair.key.mark }
                 }
-                #expect(decoder.sourceMark(ofKey: "absent") == nil)
+                #expect(!pairs.contains { $0.key.scalar?.value == "absent" })
             }
         }
         let yaml = (0..<count).map { String(repeating: " ", count: $0 % 3) + "key\($0): v\n" }.joined()
@@ -234,41 +269,33 @@ import YAMLBridge
         #expect(marks?["key\(count - 1)"] == Mark(line: count + 1, column: 3))
     }
 
-    struct AnyCodingKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    @Test func decodeCollectingReturnsWhatDecodedAndEveryError() throws {
-        struct Lenient: Decodable {
+    @Test func readReturnsWhatWasReadAndEveryError() throws {
+        struct Lenient: NodeReadable {
             var a: Int?
             var b: Int?
-            enum CodingKeys: String, CodingKey, CaseIterable { case a, b }
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                a = try decoder.collectingErrors { try container.decode(Int.self, forKey: .a) }
-                b = try decoder.collectingErrors { try container.decode(Int.self, forKey: .b) }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) {
+                _ = try MappingReader(node, fields: FieldNames(["a", "b"]), in: &context)
+                a = context.collecting { context throws(ReadFailure) in try node.required("a", in: &context) }
+                b = context.collecting { context throws(ReadFailure) in try node.required("b", in: &context) }
             }
         }
         let node = try #require(tree("a: x\nb: 2\nc: 3\n"))
-        let (value, diagnostics) = NodeDecoder().decodeCollecting(Lenient.self, from: node)
+        let (value, diagnostics) = Lenient.read(from: node)
         #expect(value?.a == nil)
         #expect(value?.b == 2)
         #expect(diagnostics.map(\.description) == [
             "1:4: error: a: expected an integer, found \"x\"",
             "3:1: error: c: unknown key 'c' (did you mean 'a'?)",
         ])
-        let (missing, errors) = NodeDecoder().decodeCollecting(Backend.self, from: node)
+        let (missing, errors) = Backend.read(from: node)
         #expect(missing == nil)
         #expect(errors.count == 4)
     }
 
-    @Test func sourceMarkIsAvailableToTypes() throws {
-        struct Located: Decodable {
+    @Test func thePositionIsAvailableToTypes() throws {
+        struct Located: NodeReadable {
             var mark: Mark?
-            init(from decoder: any Decoder) throws { mark = decoder.sourceMark }
+            init(reading node: Node, in context: inout ReadContext) throws(ReadFailure) { mark = node.mark }
         }
         #expect(try decode([String: Located].self, "a: 1\nbb:   2\n").get()["bb"]?.mark == Mark(line: 2, column: 7))
     }

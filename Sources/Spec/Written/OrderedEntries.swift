@@ -58,9 +58,6 @@ extension OrderedEntries: NodeReadable where Value: NodeReadable {
     }
 }
 
-/// Decodable through ``NodeDecoder`` (a REST API body), by the reader above.
-extension OrderedEntries: Decodable where Value: NodeReadable {}
-
 extension OrderedEntries: Encodable where Value: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: AnyCodingKey.self)

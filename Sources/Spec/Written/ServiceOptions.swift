@@ -3,7 +3,7 @@ public import YAMLBridge
 /// A service (IPVS virtual server) as written: GORB's `ServiceOptions` (`host`, `port`,
 /// `protocol`, `method`, `persistent`, `flags`) plus fwmark services, persistence granularity and
 /// engine, one-packet scheduling, a pulse inherited by its backends, and the backends themselves.
-public struct ServiceOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct ServiceOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// The virtual IP; omitted: the first address of `settings.interface` (or `run -i`).
     public var host: String?
     /// The virtual port (0 only for a persistent "all ports" service).

@@ -9,18 +9,37 @@ extension Config {
     /// - Throws: ``Diagnostics`` with every problem found, sorted by position; nothing is returned
     ///   for a file with any error, so an invalid file can never be applied, not even in part.
     public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> Config {
-        try ValidatedFile.parse(bytes: bytes, file: file, interface: interface).config
+        try ValidatedFile.validate(bytes: bytes, file: file, interface: interface).config
     }
 
     /// Reads and parses the file at `path`; see ``parse(bytes:file:interface:)``.
     public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> Config {
-        try ValidatedFile.load(path: path, interface: interface).config
+        try ValidatedFile.validate(path: path, interface: interface).config
     }
 }
 
 extension ValidatedFile {
     /// Parses, decodes and validates a whole file; see ``Config/parse(bytes:file:interface:)``.
-    public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
+    public static func parse(bytes: [UInt8], file: String, interface: String? = nil) throws(ConfigErrors) -> ValidatedFile {
+        do {
+            return try validate(bytes: bytes, file: file, interface: interface)
+        } catch {
+            throw ConfigErrors(error)
+        }
+    }
+
+    /// Reads, parses and validates the file at `path`.
+    public static func load(path: String, interface: String? = nil) throws(ConfigErrors) -> ValidatedFile {
+        do {
+            return try validate(path: path, interface: interface)
+        } catch {
+            throw ConfigErrors(error)
+        }
+    }
+
+    /// ``parse(bytes:file:interface:)`` with every problem as it was found, position and key path
+    /// apart.
+    static func validate(bytes: [UInt8], file: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
         let root: Node?
         do {
             root = try YAMLParser.parse(bytes)
@@ -45,15 +64,15 @@ extension ValidatedFile {
         return ValidatedFile(path: file, written: written, config: config, interface: interface)
     }
 
-    /// Reads and parses the file at `path`.
-    public static func load(path: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
+    /// ``load(path:interface:)`` with every problem as it was found.
+    static func validate(path: String, interface: String? = nil) throws(Diagnostics) -> ValidatedFile {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path)
         } catch {
             throw Diagnostics([Diagnostic(file: path, mark: nil, message: error.description)])
         }
-        return try parse(bytes: bytes, file: path, interface: interface)
+        return try validate(bytes: bytes, file: path, interface: interface)
     }
 
     private static func deduplicated(_ items: [Diagnostic]) -> [Diagnostic] {

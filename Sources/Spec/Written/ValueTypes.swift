@@ -5,7 +5,7 @@ public import YAMLBridge
 /// shows the accepted forms.
 
 /// A duration field (`5s`, `1m30s`, `500ms`).
-public struct DurationValue: Sendable, Hashable, Codable, NodeReadable, CustomStringConvertible {
+public struct DurationValue: Sendable, Hashable, Encodable, NodeReadable, CustomStringConvertible {
     public var duration: Duration
 
     public init(_ duration: Duration) {
@@ -31,7 +31,7 @@ public struct DurationValue: Sendable, Hashable, Codable, NodeReadable, CustomSt
 
 /// `persistent`: `true` (the kernel's usual 300 s), `false`, a duration (`10m`), or a number of
 /// seconds (as `ipvsadm -p 600` takes it).
-public enum PersistenceValue: Sendable, Hashable, Codable, NodeReadable {
+public enum PersistenceValue: Sendable, Hashable, Encodable, NodeReadable {
     case off
     case on
     case timeout(Duration)
@@ -61,7 +61,7 @@ public enum PersistenceValue: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `flags`: a list (`[sh-fallback, sh-port]`) or GORB's string form (`"sh-fallback|sh-port"`).
-public struct FlagList: Sendable, Hashable, Codable, NodeReadable {
+public struct FlagList: Sendable, Hashable, Encodable, NodeReadable {
     public var names: [String]
 
     public init(_ names: [String]) {
@@ -85,7 +85,7 @@ public struct FlagList: Sendable, Hashable, Codable, NodeReadable {
 
 /// `netmask`: the persistence granularity, as an IPv4 mask (`255.255.255.0`), or a prefix length
 /// (`24`, `/24`; the only form IPv6 has).
-public struct NetmaskValue: Sendable, Hashable, Codable, NodeReadable, CustomStringConvertible {
+public struct NetmaskValue: Sendable, Hashable, Encodable, NodeReadable, CustomStringConvertible {
     public var text: String
 
     public init(_ text: String) {
@@ -158,7 +158,7 @@ public struct StatusExpectation: Sendable, Hashable, CustomStringConvertible {
 
 /// `command` of an exec check: a list of arguments (`[/usr/bin/check, --fast]`), or one string
 /// split on spaces (no shell is involved; wrap in `[sh, -c, "…"]` for one).
-public struct CommandArguments: Sendable, Hashable, Codable, NodeReadable {
+public struct CommandArguments: Sendable, Hashable, Encodable, NodeReadable {
     public var arguments: [String]
 
     public init(_ arguments: [String]) {

@@ -3,7 +3,7 @@ public import YAMLBridge
 /// A health check as written (GORB's `pulse` object plus thresholds and a timeout). Every field is
 /// optional: missing ones are inherited from the service's `pulse`, then `defaults.backend.pulse`,
 /// then the built-in defaults.
-public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
+public struct PulseOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var type: String?
     public var interval: DurationValue?
     public var timeout: DurationValue?
@@ -85,7 +85,7 @@ public struct PulseOptions: Sendable, Hashable, Codable, NodeReadable {
 
 /// The probe-specific arguments of a pulse. One struct for all probe types (so the file has one
 /// schema); which fields apply to which type is checked when the spec is resolved.
-public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
+public struct PulseArgs: Sendable, Hashable, Encodable, NodeReadable {
     /// Probe this address instead of the backend's (GORB's `args.host`).
     public var host: String?
     /// Probe this port instead of the backend's (GORB's `args.port`); a number or a digit string.
@@ -186,7 +186,7 @@ public struct PulseArgs: Sendable, Hashable, Codable, NodeReadable {
 }
 
 /// `args.expect`, whose meaning depends on the probe type; kept as written until the type is known.
-public struct ExpectValue: Sendable, Hashable, Codable, NodeReadable {
+public struct ExpectValue: Sendable, Hashable, Encodable, NodeReadable {
     /// The text as written (a number is kept as its digits; a list joined with commas).
     public var text: String
 
