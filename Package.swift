@@ -16,7 +16,10 @@ let package = Package(
         .executable(name: "gorb-reconcile", targets: ["gorb-reconcile"]),
         .library(name: "YAMLBridge", targets: ["YAMLBridge"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Addresses", targets: ["Addresses"]),
         .library(name: "Netlink", targets: ["Netlink"]),
+        .library(name: "IPVS", targets: ["IPVS"]),
+        .library(name: "IPVSTesting", targets: ["IPVSTesting"]),
         .library(name: "Checks", targets: ["Checks"]),
         .executable(name: "ipvs-bench", targets: ["ipvs-bench"]),
     ],
@@ -40,8 +43,10 @@ let package = Package(
             dependencies: ["CYAML"],
             swiftSettings: strictSettings
         ),
+        // The one address, address family and transport protocol type of the whole project: a leaf,
+        // so the file model, the health checks and the IPVS client share it without knowing each other.
         .target(
-            name: "IPText",
+            name: "Addresses",
             swiftSettings: strictSettings
         ),
         // systemd's sd_notify datagram protocol ($NOTIFY_SOCKET), spoken directly: readiness,
@@ -56,14 +61,15 @@ let package = Package(
         ),
         .target(
             name: "Spec",
-            dependencies: ["YAMLBridge", "IPText"],
+            dependencies: ["YAMLBridge", "Addresses"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Reconciler",
             dependencies: [
                 "Spec",
-                "Netlink",
+                "IPVS",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -73,7 +79,8 @@ let package = Package(
             dependencies: [
                 "Spec",
                 "YAMLBridge",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
                 "Reconciler",
                 "Checks",
                 "API",
@@ -89,8 +96,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Netlink: the IPVS client. CNetlink exposes the kernel's netlink/IPVS headers (constants,
-        // struct sizes) and nothing else; it never leaks past Netlink's public API.
+        // Netlink: the generic transport (socket, messages, attributes, family lookup). CNetlink
+        // exposes the kernel's netlink/IPVS headers (constants, struct sizes) and nothing else; it
+        // never leaks past Netlink's or IPVS's public API.
         .target(
             name: "CNetlink",
             cSettings: [.define("_GNU_SOURCE")]
@@ -99,15 +107,41 @@ let package = Package(
             name: "Netlink",
             dependencies: [
                 "CNetlink",
-                "IPText",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // A scripted netlink socket that plays the kernel, for the tests of Netlink and of IPVS.
+        .target(
+            name: "NetlinkTesting",
+            dependencies: ["Netlink"],
+            swiftSettings: strictSettings
+        ),
+        // IPVS over Netlink: the model, its codec, the kernel client and ipvsadm syntax.
+        .target(
+            name: "IPVS",
+            dependencies: [
+                "Netlink",
+                "Addresses",
+                "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The in-memory FakeIPVS and the conformance scenarios that hold it to the kernel: used by
+        // the tests of every module that drives IPVS, by the VM test, and by `--fake-kernel`. No
+        // test framework in here: the scenarios return their failures, test targets assert.
+        .target(
+            name: "IPVSTesting",
+            dependencies: ["IPVS", "Addresses"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ipvs-bench",
             dependencies: [
+                "IPVS",
                 "Netlink",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -115,13 +149,15 @@ let package = Package(
         // The reconciler's native benchmark: planner, state file, a pass against FakeIPVS (docs/benchmarks.md).
         .executableTarget(
             name: "reconciler-bench",
-            dependencies: ["Reconciler", "Netlink", "Spec", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Reconciler", "IPVS", "IPVSTesting", "Addresses", "Spec", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ipvs-capture",
             dependencies: [
+                "IPVS",
                 "Netlink",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -131,6 +167,7 @@ let package = Package(
             name: "Checks",
             dependencies: [
                 "Spec",
+                "Addresses",
                 "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -147,6 +184,7 @@ let package = Package(
             dependencies: [
                 "Checks",
                 "Spec",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -160,7 +198,9 @@ let package = Package(
                 "Checks",
                 "Spec",
                 "Reconciler",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
+                "Addresses",
                 "YAMLBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,9 +217,9 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Spec",
-                "IPText",
+                "Addresses",
                 "YAMLBridge",
-                "Netlink",
+                "IPVS",
                 "Reconciler",
                 "Checks",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -193,7 +233,9 @@ let package = Package(
                 "API",
                 "Spec",
                 "YAMLBridge",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
+                "Addresses",
                 "Reconciler",
                 "Checks",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -208,6 +250,19 @@ let package = Package(
             name: "NetlinkTests",
             dependencies: [
                 "Netlink",
+                "NetlinkTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IPVSTests",
+            dependencies: [
+                "IPVS",
+                "IPVSTesting",
+                "Netlink",
+                "NetlinkTesting",
+                "Addresses",
                 "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -216,7 +271,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Spec", "Netlink"],
+            dependencies: ["Reconciler", "Spec", "IPVS", "IPVSTesting", "Addresses"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -230,13 +285,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "IPTextTests",
-            dependencies: ["IPText", "SeededRandom"],
+            name: "AddressesTests",
+            dependencies: ["Addresses", "SeededRandom"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec", "YAMLBridge"],
+            dependencies: ["Spec", "Addresses", "YAMLBridge"],
             swiftSettings: strictSettings
         ),
     ]

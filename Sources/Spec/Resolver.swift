@@ -1,3 +1,4 @@
+import Addresses
 import YAMLBridge
 
 /// Turns a ``ConfigFile`` (as written) into a ``Config`` (as meant): applies defaults in order
@@ -369,10 +370,10 @@ struct Resolver {
         var ok = true
         var proto = Defaults.protocol
         if let text = options.protocol {
-            if let value = TransportProtocol(rawValue: text.lowercased()) {
+            if let value = TransportProtocol(name: text.lowercased()) {
                 proto = value
             } else {
-                error(path + [.key("protocol")], source["protocol"], unknownWord("protocol", text, TransportProtocol.allCases.map(\.rawValue)))
+                error(path + [.key("protocol")], source["protocol"], unknownWord("protocol", text, TransportProtocol.allCases.map(\.description)))
                 ok = false
             }
         }

@@ -1,10 +1,11 @@
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
-import Netlink
 import Reconciler
 import Spec
-import Testing
 import Synchronization
+import Testing
 import YAMLBridge
 
 /// The daemon loop: start-up pass, reload keeping the last good config, coalescing, resync.
