@@ -20,7 +20,10 @@ let package = Package(
         .executable(name: "gorb-reconcile", targets: ["gorb-reconcile"]),
         .library(name: "YAMLBridge", targets: ["YAMLBridge"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Addresses", targets: ["Addresses"]),
         .library(name: "Netlink", targets: ["Netlink"]),
+        .library(name: "IPVS", targets: ["IPVS"]),
+        .library(name: "IPVSTesting", targets: ["IPVSTesting"]),
         .library(name: "Checks", targets: ["Checks"]),
         .executable(name: "ipvs-bench", targets: ["ipvs-bench"]),
     ],
@@ -44,8 +47,10 @@ let package = Package(
             dependencies: ["CYAML"],
             swiftSettings: strictSettings
         ),
+        // The one address, address family and transport protocol type of the whole project: a leaf,
+        // so the file model, the health checks and the IPVS client share it without knowing each other.
         .target(
-            name: "IPText",
+            name: "Addresses",
             swiftSettings: strictSettings
         ),
         // systemd's sd_notify datagram protocol ($NOTIFY_SOCKET), spoken directly: readiness,
@@ -66,14 +71,15 @@ let package = Package(
         ),
         .target(
             name: "Spec",
-            dependencies: ["YAMLBridge", "IPText"],
+            dependencies: ["YAMLBridge", "Addresses"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Reconciler",
             dependencies: [
                 "Spec",
-                "Netlink",
+                "IPVS",
+                "Addresses",
                 "Checks",
                 "Publishing",
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +90,9 @@ let package = Package(
             name: "gorb-reconcile",
             dependencies: [
                 "Spec",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
+                "Publishing",
                 "Reconciler",
                 "Checks",
                 "API",
@@ -101,8 +109,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Netlink: the IPVS client. CNetlink exposes the kernel's netlink/IPVS headers (constants,
-        // struct sizes) and nothing else; it never leaks past Netlink's public API.
+        // Netlink: the generic transport (socket, messages, attributes, family lookup). CNetlink
+        // exposes the kernel's netlink/IPVS headers (constants, struct sizes) and nothing else; it
+        // never leaks past Netlink's or IPVS's public API.
         .target(
             name: "CNetlink",
             cSettings: [.define("_GNU_SOURCE")]
@@ -111,15 +120,41 @@ let package = Package(
             name: "Netlink",
             dependencies: [
                 "CNetlink",
-                "IPText",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // A scripted netlink socket that plays the kernel, for the tests of Netlink and of IPVS.
+        .target(
+            name: "NetlinkTesting",
+            dependencies: ["Netlink"],
+            swiftSettings: strictSettings
+        ),
+        // IPVS over Netlink: the model, its codec, the kernel client and ipvsadm syntax.
+        .target(
+            name: "IPVS",
+            dependencies: [
+                "Netlink",
+                "Addresses",
+                "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The in-memory FakeIPVS and the conformance scenarios that hold it to the kernel: used by
+        // the tests of every module that drives IPVS, by the VM test, and by `--fake-kernel`. No
+        // test framework in here: the scenarios return their failures, test targets assert.
+        .target(
+            name: "IPVSTesting",
+            dependencies: ["IPVS", "Addresses"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ipvs-bench",
             dependencies: [
+                "IPVS",
                 "Netlink",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/ipvs-bench",
@@ -128,14 +163,16 @@ let package = Package(
         // The reconciler's native benchmark: planner, state file, a pass against FakeIPVS (docs/benchmarks.md).
         .executableTarget(
             name: "reconciler-bench",
-            dependencies: ["Reconciler", "Netlink", "Spec", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Reconciler", "IPVS", "IPVSTesting", "Addresses", "Spec", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/reconciler-bench",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ipvs-capture",
             dependencies: [
+                "IPVS",
                 "Netlink",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/ipvs-capture",
@@ -146,6 +183,7 @@ let package = Package(
             name: "Checks",
             dependencies: [
                 "Spec",
+                "Addresses",
                 "SeededRandom",
                 "Publishing",
                 .product(name: "Logging", package: "swift-log"),
@@ -163,6 +201,7 @@ let package = Package(
             dependencies: [
                 "Checks",
                 "Spec",
+                "Addresses",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -177,7 +216,9 @@ let package = Package(
                 "Checks",
                 "Spec",
                 "Reconciler",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
+                "Addresses",
                 "Publishing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -194,9 +235,9 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Spec",
-                "IPText",
+                "Addresses",
                 "YAMLBridge",
-                "Netlink",
+                "IPVS",
                 "Reconciler",
                 "Checks",
                 "Publishing",
@@ -213,7 +254,9 @@ let package = Package(
             dependencies: [
                 "API",
                 "Spec",
-                "Netlink",
+                "IPVS",
+                "IPVSTesting",
+                "Addresses",
                 "Reconciler",
                 "Checks",
                 "Publishing",
@@ -229,6 +272,19 @@ let package = Package(
             name: "NetlinkTests",
             dependencies: [
                 "Netlink",
+                "NetlinkTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IPVSTests",
+            dependencies: [
+                "IPVS",
+                "IPVSTesting",
+                "Netlink",
+                "NetlinkTesting",
+                "Addresses",
                 "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -237,7 +293,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "Spec", "Netlink", "Checks", "Publishing"],
+            dependencies: ["Reconciler", "Spec", "IPVS", "IPVSTesting", "Addresses", "Checks", "Publishing"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -256,13 +312,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "IPTextTests",
-            dependencies: ["IPText", "SeededRandom"],
+            name: "AddressesTests",
+            dependencies: ["Addresses", "SeededRandom"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpecTests",
-            dependencies: ["Spec", "YAMLBridge"],
+            dependencies: ["Spec", "Addresses", "YAMLBridge"],
             swiftSettings: strictSettings
         ),
     ]

@@ -13,6 +13,7 @@
 // process (`--serve`, plain blocking accept loops), so the figures are the checker's alone: probes per second completed in the
 // measured window (after a 3 s warm-up), CPU seconds (getrusage user + system) in that window, peak
 // RSS (VmHWM) of the checker process. Loopback only. scripts/bench-checks runs every combination.
+import Addresses
 import Checks
 import Foundation
 import Logging

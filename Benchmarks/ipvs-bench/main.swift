@@ -11,7 +11,9 @@
 // on correctness: after each load, our read and `ipvsadm -Sn` must both show exactly the rules
 // loaded (line for line, sorted), else it exits 1 naming the first difference.
 // It flushes the IPVS table: run it inside the VM only.
+import Addresses
 import Foundation
+import IPVS
 import Logging
 import Netlink
 

@@ -1,12 +1,14 @@
 // ipvs-capture: records the kernel's raw replies to every kind of IPVS request, as fixtures
-// for the host-side decoder tests (Tests/NetlinkTests/Fixtures).
+// for the host-side decoder tests (Tests/IPVSTests/Fixtures).
 //
 // Run inside the IPVS VM, with a writable output directory:
 //   swift build --product ipvs-capture
-//   scripts/vm-run --out /work/main/Tests/NetlinkTests/Fixtures -- .build/debug/ipvs-capture
+//   scripts/vm-run --out /work/main/Tests/IPVSTests/Fixtures -- .build/debug/ipvs-capture
 // Each fixture is a text file: one received datagram per line, in hex. It flushes the VM's
 // IPVS table; never run it on a real host.
+import Addresses
 import Foundation
+import IPVS
 import Logging
 import Netlink
 

@@ -12,9 +12,11 @@
 // the state directory's (5) save and (6) load of the ownership file; and the rest of a pass:
 // (7) parsing + validating the file, (8) translating it into kernel objects, (9) a cold and (10)
 // an in-sync `Reconciler.apply` against FakeIPVS with a real state directory.
+import Addresses
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
-import Netlink
 import Reconciler
 import Spec
 

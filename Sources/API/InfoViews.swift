@@ -1,5 +1,6 @@
+import Addresses
 import Checks
-import Netlink
+import IPVS
 import Reconciler
 import Spec
 
@@ -63,7 +64,7 @@ struct ServiceView: Encodable {
             case .interface(let name): self.host = ""; self.interface = name
             }
             self.port = port
-            self.protocol = proto.rawValue
+            self.protocol = proto.description
             self.family = service.endpoint.family.map { $0 == .ipv6 ? "ipv6" : "ipv4" } ?? "ipv4"
         case .fwmark(let mark, let family):
             self.host = ""

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Addresses
 public import Hummingbird
 import Spec
 

@@ -1,5 +1,6 @@
+import Addresses
 import Checks
-import Netlink
+import IPVS
 import Reconciler
 import Spec
 
@@ -95,7 +96,7 @@ enum MetricsText {
             case .ip(let address): hostText = "\(address)"
             case .interface: hostText = ""
             }
-            return [("name", service.id), ("host", hostText), ("port", "\(port)"), ("protocol", proto.rawValue)]
+            return [("name", service.id), ("host", hostText), ("port", "\(port)"), ("protocol", proto.description)]
         case .fwmark(let mark, _):
             return [("name", service.id), ("host", ""), ("port", "0"), ("protocol", "fwmark:\(mark)")]
         }

@@ -1,7 +1,7 @@
+import Addresses
 import Foundation
 import HTTPTypes
 import Hummingbird
-import IPText
 import Reconciler
 
 /// Every error in GORB's shape, `{"error": "…"}`, Hummingbird's own included (no route, body too
@@ -161,9 +161,9 @@ struct CrossSiteMiddleware: RouterMiddleware {
         var name = Substring(authority.lowercased())
         if name.hasPrefix("[") {
             guard let close = name.firstIndex(of: "]") else { return false }
-            return IPText.parse(String(name[name.index(after: name.startIndex)..<close])) != nil
+            return IPAddress(String(name[name.index(after: name.startIndex)..<close])) != nil
         }
         if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
-        return name == "localhost" || IPText.parse(String(name)) != nil
+        return name == "localhost" || IPAddress(String(name)) != nil
     }
 }

@@ -1,3 +1,4 @@
+import Addresses
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -8,7 +8,7 @@ extension ArraySlice where Element == UInt8 {
     /// Composed byte by byte as little-endian and converted to host order, which equals an
     /// unaligned native load on every host and stays cheap in debug builds (no closure).
     @inline(__always)
-    func loadNative<T: FixedWidthInteger & UnsignedInteger>(at offset: Int, as type: T.Type) -> T {
+    package func loadNative<T: FixedWidthInteger & UnsignedInteger>(at offset: Int, as type: T.Type) -> T {
         let size = MemoryLayout<T>.size
         precondition(offset >= 0 && offset + size <= count, "netlink load out of bounds")
         var value: UInt64 = 0
@@ -25,7 +25,7 @@ extension ArraySlice where Element == UInt8 {
 
     /// The `UInt16` at `offset`, in host byte order.
     @inline(__always)
-    func loadNative(at offset: Int, as type: UInt16.Type) -> UInt16 {
+    package func loadNative(at offset: Int, as type: UInt16.Type) -> UInt16 {
         precondition(offset >= 0 && offset + 2 <= count, "netlink load out of bounds")
         let i = startIndex + offset
         return UInt16(littleEndian: UInt16(self[i]) | UInt16(self[i + 1]) << 8)
@@ -33,7 +33,7 @@ extension ArraySlice where Element == UInt8 {
 
     /// The `UInt32` at `offset`, in host byte order.
     @inline(__always)
-    func loadNative(at offset: Int, as type: UInt32.Type) -> UInt32 {
+    package func loadNative(at offset: Int, as type: UInt32.Type) -> UInt32 {
         precondition(offset >= 0 && offset + 4 <= count, "netlink load out of bounds")
         let i = startIndex + offset
         let low = UInt32(self[i]) | UInt32(self[i + 1]) << 8
@@ -42,7 +42,7 @@ extension ArraySlice where Element == UInt8 {
 
     /// A signed integer at `offset`, in host byte order.
     @inline(__always)
-    func loadNative(at offset: Int, as type: Int32.Type) -> Int32 {
+    package func loadNative(at offset: Int, as type: Int32.Type) -> Int32 {
         Int32(bitPattern: loadNative(at: offset, as: UInt32.self))
     }
 }
@@ -50,13 +50,13 @@ extension ArraySlice where Element == UInt8 {
 extension Array where Element == UInt8 {
     /// Appends `value` in host byte order.
     @inline(__always)
-    mutating func appendNative<T: FixedWidthInteger>(_ value: T) {
+    package mutating func appendNative<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value) { append(contentsOf: $0) }
     }
 
     /// Overwrites the bytes at `offset` with `value` in host byte order.
     @inline(__always)
-    mutating func storeNative<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+    package mutating func storeNative<T: FixedWidthInteger>(_ value: T, at offset: Int) {
         precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "netlink store out of bounds")
         withUnsafeMutableBytes { $0.storeBytes(of: value, toByteOffset: offset, as: T.self) }
     }

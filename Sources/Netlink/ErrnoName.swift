@@ -6,8 +6,8 @@ internal import Musl
 
 /// Symbolic names for the errno values netlink and IPVS return, so messages say `EEXIST`
 /// rather than 17 and stay readable without a lookup table at hand.
-enum ErrnoName {
-    static func name(_ errno: Int32) -> String {
+package enum ErrnoName {
+    package static func name(_ errno: Int32) -> String {
         switch errno {
         case EPERM: "EPERM"
         case ENOENT: "ENOENT"
@@ -35,7 +35,7 @@ enum ErrnoName {
     }
 
     /// `EEXIST (File exists)`.
-    static func describe(_ errno: Int32) -> String {
+    package static func describe(_ errno: Int32) -> String {
         guard let text = strerror(errno) else { return name(errno) }
         return "\(name(errno)) (\(String(cString: text)))"
     }

@@ -42,7 +42,7 @@ public struct NetlinkMessageHeader: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Appends the 16 header bytes.
-    func append(to bytes: inout [UInt8]) {
+    package func append(to bytes: inout [UInt8]) {
         bytes.appendNative(length)
         bytes.appendNative(type)
         bytes.appendNative(flags.rawValue)

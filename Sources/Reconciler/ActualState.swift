@@ -1,4 +1,4 @@
-public import Netlink
+public import IPVS
 
 /// What the kernel's IPVS table holds now: one full read, the other input of ``Planner``.
 public struct ActualState: Sendable, Hashable {

@@ -1,6 +1,6 @@
 public import Checks
+public import IPVS
 public import Logging
-public import Netlink
 public import Publishing
 public import Spec
 

@@ -1,4 +1,5 @@
-public import Netlink
+import Addresses
+public import IPVS
 public import Spec
 
 extension DesiredState {
@@ -50,14 +51,14 @@ extension DesiredState {
     public static func key(of service: Service, interfaces: some InterfaceAddresses) throws(InterfaceAddressError) -> IPVSService.Key {
         switch service.endpoint {
         case .fwmark(let mark, let family):
-            return .firewallMark(mark, family: family == .ipv4 ? .ipv4 : .ipv6)
+            return .firewallMark(mark, family: family)
         case .address(let host, let port, let proto):
-            let address: Netlink.IPAddress
+            let address: IPAddress
             switch host {
-            case .ip(let ip): address = Netlink.IPAddress(ip)
+            case .ip(let ip): address = ip
             case .interface(let name): address = try interfaces.firstAddress(of: name)
             }
-            return .socket(TransportProtocol(proto), address, port: port)
+            return .socket(proto, address, port: port)
         }
     }
 }
@@ -87,7 +88,7 @@ extension IPVSDestination {
             }
         }
         self.init(
-            address: Netlink.IPAddress(backend.address),
+            address: backend.address,
             port: backend.port,
             forwarding: forwarding,
             weight: backend.weight,
@@ -97,37 +98,6 @@ extension IPVSDestination {
             tunnelPort: tunnelPort,
             tunnelFlags: tunnelFlags
         )
-    }
-}
-
-extension Netlink.IPAddress {
-    /// The kernel-side address of a validated one (the two modules keep their own types so that
-    /// neither depends on the other).
-    init(_ address: Spec.IPAddress) {
-        // Concrete byte arithmetic: the generic `init(bytes:)` is not specialised across the module
-        // boundary, and this runs for every backend on every pass (17% of an in-sync pass).
-        let bytes = address.bytes
-        if bytes.count == 4 {
-            self.init(ipv4: UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3]))
-        } else {
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for index in 0..<8 {
-                high = high << 8 | UInt64(bytes[index])
-                low = low << 8 | UInt64(bytes[8 + index])
-            }
-            self.init(ipv6High: high, low: low)
-        }
-    }
-}
-
-extension Netlink.TransportProtocol {
-    init(_ proto: Spec.TransportProtocol) {
-        switch proto {
-        case .tcp: self = .tcp
-        case .udp: self = .udp
-        case .sctp: self = .sctp
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-public import Netlink
+public import IPVS
 
 /// What the kernel's IPVS table should hold: the validated file (later with the REST overlay
 /// and health-adjusted weights), translated into kernel objects. One input of ``Planner``.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import Netlink
+public import Addresses
 
 /// Looks up the address of an interface, for services without `host` (GORB's `-i`).
 public protocol InterfaceAddresses: Sendable {

@@ -1,4 +1,5 @@
-public import Netlink
+import Addresses
+public import IPVS
 public import Spec
 
 /// The kernel's view of the services and backends in force, by id: weights, connection counts
@@ -90,7 +91,7 @@ extension Reconciler {
     /// no command for one destination), matched by address and port.
     public func observe(_ backend: Backend, of service: Service) throws(ObservationError) -> ObjectObservation<IPVSDestination> {
         let key = try serviceKey(service)
-        let wanted = IPVSDestination.Key(address: Netlink.IPAddress(backend.address), port: backend.port)
+        let wanted = IPVSDestination.Key(address: backend.address, port: backend.port)
         do {
             let found = try ipvs.destinations(of: key).first { $0.key == wanted }
             return ObjectObservation(object: found, readAt: now())

@@ -1,4 +1,4 @@
-public import Netlink
+public import IPVS
 
 /// What a pass read from the kernel, brought up to what the pass then did, kept as read: it is
 /// matched to the file's ids only when someone looks (one service for a REST read), so a pass

@@ -1,5 +1,5 @@
 public import Checks
-public import Netlink
+public import IPVS
 public import Spec
 
 /// What the load balancer is doing now, as one immutable value: published by ``Controller``

@@ -1,4 +1,4 @@
-public import Netlink
+public import IPVS
 
 /// What this daemon created in the kernel and so may change or delete: invariant 4 ("only owned
 /// objects are changed"). Persisted in the state directory, so a restart still knows which hand-made

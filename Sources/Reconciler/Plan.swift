@@ -1,4 +1,4 @@
-public import Netlink
+public import IPVS
 
 /// The changes one reconcile pass would make, in the order they must be applied, with the
 /// ownership that holds once they are. Pure data: computing it touches nothing; ``Planner``

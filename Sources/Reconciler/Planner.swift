@@ -1,4 +1,5 @@
-import Netlink
+import Addresses
+import IPVS
 
 /// Computes the minimal ``Plan`` that turns the actual table into the desired one.
 ///

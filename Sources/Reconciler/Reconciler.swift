@@ -1,5 +1,5 @@
+public import IPVS
 public import Logging
-public import Netlink
 public import Spec
 
 #if canImport(Glibc)

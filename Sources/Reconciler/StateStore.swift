@@ -1,5 +1,6 @@
+import Addresses
 import Foundation
-import Netlink
+import IPVS
 import Synchronization
 
 /// Persists ``Ownership`` in the state directory (`/var/lib/gorb/ownership.json`), so a restarted

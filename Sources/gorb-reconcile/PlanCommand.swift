@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import IPVS
 import Logging
 import NIOHTTP1
-import Netlink
 import Reconciler
 import Spec
 

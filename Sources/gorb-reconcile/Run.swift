@@ -3,9 +3,10 @@ import ArgumentParser
 import Checks
 import Foundation
 import Hummingbird
+import IPVS
+import IPVSTesting
 import Logging
 import NIOPosix
-import Netlink
 import Publishing
 import Reconciler
 import ServiceLifecycle

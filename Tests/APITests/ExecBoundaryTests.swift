@@ -1,7 +1,8 @@
 import API
 import Foundation
 import HTTPTypes
-import Netlink
+import IPVS
+import IPVSTesting
 import Testing
 
 /// The REST API is no root shell: no body may put in force an exec check the file does not give.

@@ -3,8 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import IPVS
+import IPVSTesting
 import Logging
-import Netlink
 import Reconciler
 import ServiceLifecycle
 import Spec

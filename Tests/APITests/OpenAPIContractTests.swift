@@ -1,3 +1,4 @@
+import Addresses
 import API
 import Foundation
 import HTTPTypes
@@ -103,7 +104,7 @@ import Testing
             return Set(try #require(schema["enum"] as? [String], "\(pointer) has no enum"))
         }
         #expect(try enumeration("#/components/schemas/ServiceOptions/properties/method") == Set(Scheduler.allCases.map(\.rawValue)))
-        #expect(try enumeration("#/components/schemas/ServiceOptions/properties/protocol") == Set(TransportProtocol.allCases.map(\.rawValue)))
+        #expect(try enumeration("#/components/schemas/ServiceOptions/properties/protocol") == Set(TransportProtocol.allCases.map(\.description)))
         #expect(try enumeration("#/components/schemas/PulseOptions/properties/type") == Set(PulseType.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/PulseOptions/properties/initial") == Set(InitialHealth.allCases.map(\.rawValue)))
         #expect(try enumeration("#/components/schemas/TunnelOptions/properties/type") == Set(TunnelType.allCases.map(\.rawValue)))

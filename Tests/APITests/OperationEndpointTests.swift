@@ -1,7 +1,8 @@
 import API
 import Foundation
 import HTTPTypes
-import Netlink
+import IPVS
+import IPVSTesting
 import Testing
 
 /// The reconciler's own endpoints, the overrides, errors outside the routes, and the token.

@@ -1,5 +1,6 @@
 import Foundation
-import Netlink
+import IPVS
+import IPVSTesting
 import Testing
 
 /// A request must arrive whole within the deadline of its header (10 s in the daemon, 2 s here),

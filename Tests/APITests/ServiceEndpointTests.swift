@@ -1,7 +1,9 @@
+import Addresses
 import API
 import Foundation
 import HTTPTypes
-import Netlink
+import IPVS
+import IPVSTesting
 import Testing
 
 /// GORB's endpoints: paths, shapes, status codes and messages, and the bugs it had, fixed.

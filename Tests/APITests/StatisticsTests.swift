@@ -1,7 +1,9 @@
+import Addresses
 import API
 import Foundation
 import HTTPTypes
-import Netlink
+import IPVS
+import IPVSTesting
 import Testing
 
 /// `/metrics` and the `stats` of `GET /service/{id}` and `GET /service/{id}/{backend}`: the

@@ -1,3 +1,4 @@
+import Addresses
 import Checks
 import Logging
 import NIOCore

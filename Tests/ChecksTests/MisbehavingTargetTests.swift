@@ -1,3 +1,4 @@
+import Addresses
 import Checks
 import NIOCore
 import NIOPosix

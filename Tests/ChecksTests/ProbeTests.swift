@@ -1,3 +1,4 @@
+import Addresses
 @testable import Checks
 import Foundation
 import NIOCore

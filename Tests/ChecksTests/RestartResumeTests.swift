@@ -1,9 +1,10 @@
 import Checks
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
 import NIOCore
 import NIOEmbedded
-import Netlink
 import Publishing
 import Reconciler
 import Spec

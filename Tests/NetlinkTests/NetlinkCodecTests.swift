@@ -1,5 +1,6 @@
 import Testing
 @testable import Netlink
+import NetlinkTesting
 
 /// The netlink framing and attribute rules, against byte vectors checked by hand against
 /// `include/uapi/linux/netlink.h` (little-endian host).

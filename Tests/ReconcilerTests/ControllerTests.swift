@@ -1,12 +1,13 @@
 import Checks
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
-import Netlink
 import Publishing
 import Reconciler
 import Spec
-import Testing
 import Synchronization
+import Testing
 
 /// The daemon loop: start-up pass, reload keeping the last good config, coalescing, resync.
 @Suite struct ControllerTests {

@@ -1,5 +1,6 @@
 import Foundation
-import Netlink
+import IPVS
+import IPVSTesting
 import Reconciler
 import Spec
 import Synchronization

@@ -1,4 +1,6 @@
-import Netlink
+import Addresses
+import IPVS
+import IPVSTesting
 import Reconciler
 import Testing
 

@@ -1,11 +1,11 @@
+import Addresses
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
-import Netlink
 import Reconciler
 import Spec
 import Testing
-
-typealias IPAddress = Netlink.IPAddress
 
 /// Whole passes against the in-memory kernel: idempotence, restarts, drift repair, ownership,
 /// reloads. The fake passes the same conformance suite as the real kernel, so these hold there too

@@ -1,3 +1,4 @@
+import Addresses
 import Spec
 import Testing
 import YAMLBridge

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Netlink conformance suite against the real kernel: runs inside the IPVS VM
+# The IPVS conformance suite against the real kernel: runs inside the IPVS VM
 # (scripts/vm-run -- Tests/vm/netlink-conformance.sh), after the host built the tests.
 #
 # It runs the test bundle's KernelConformance suite with GORB_KERNEL_TESTS=1 (the same
@@ -42,7 +42,7 @@ log2=$(mktemp)
 status=0
 GORB_KERNEL_TESTS=1 "$bundle" --testing-library swift-testing --filter kernelClientOnThisHost 2>&1 | tee "$log2" || status=$?
 if ((status != 0)) || ! grep -qE 'Test run with 1 test .*passed' "$log2"; then
-    echo "netlink-conformance: FAILED: SystemNetlinkSocketTests.kernelClientOnThisHost against the kernel" >&2
+    echo "netlink-conformance: FAILED: KernelClientTests.kernelClientOnThisHost against the kernel" >&2
     exit 1
 fi
 echo "netlink-conformance: OK: kernelClientOnThisHost read and wrote the kernel's IPVS"

@@ -1,3 +1,4 @@
+import Addresses
 import YAMLBridge
 
 /// A backend: its address, port, forwarding method, weight and tunnel, with what it inherits from

@@ -1,3 +1,4 @@
+import Addresses
 import YAMLBridge
 
 /// The probe of each pulse type (tcp, http, https, udp, dns, exec, none): which args it takes and

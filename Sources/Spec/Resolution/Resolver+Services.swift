@@ -1,3 +1,4 @@
+import Addresses
 import YAMLBridge
 
 /// A service: its endpoint (an address and port, or a firewall mark), scheduler, persistence and
@@ -197,10 +198,10 @@ extension Resolver {
         var ok = true
         var proto = Defaults.protocol
         if let text = options.protocol {
-            if let value = TransportProtocol(rawValue: text.lowercased()) {
+            if let value = TransportProtocol(name: text.lowercased()) {
                 proto = value
             } else {
-                error(path + [.key("protocol")], source["protocol"], unknownWord("protocol", text, TransportProtocol.allCases.map(\.rawValue)))
+                error(path + [.key("protocol")], source["protocol"], unknownWord("protocol", text, TransportProtocol.allCases.map(\.description)))
                 ok = false
             }
         }

@@ -1,3 +1,5 @@
+public import Addresses
+
 /// One IPVS destination (a real server) of a service, resolved.
 public struct Backend: Sendable, Hashable, Identifiable {
     public var id: String

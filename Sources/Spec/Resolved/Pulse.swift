@@ -1,3 +1,5 @@
+public import Addresses
+
 /// A backend's health check, resolved.
 public struct Pulse: Sendable, Hashable {
     public var probe: Probe

@@ -1,3 +1,5 @@
+public import Addresses
+
 /// One IPVS virtual service, resolved.
 public struct Service: Sendable, Hashable, Identifiable {
     public var id: String

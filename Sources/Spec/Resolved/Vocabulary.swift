@@ -16,12 +16,6 @@ public enum Scheduler: String, Sendable, Hashable, CaseIterable, CustomStringCon
     }
 }
 
-/// The transport protocol of an address/port service.
-public enum TransportProtocol: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case tcp, udp, sctp
-    public var description: String { rawValue }
-}
-
 /// A service scheduler flag. `sh-*` and `mh-*` are the scheduler-specific names of the kernel's
 /// generic SCHED1/SCHED2 bits, which `flag-1..3` set directly (GORB's names).
 public enum ServiceFlag: String, Sendable, Hashable, CaseIterable, CustomStringConvertible, Comparable {

@@ -1,3 +1,4 @@
+public import Addresses
 public import YAMLBridge
 
 /// Small value types with their own written forms. Each decodes leniently where GORB users expect

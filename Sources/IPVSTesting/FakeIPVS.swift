@@ -4,6 +4,8 @@ internal import Glibc
 internal import Musl
 #endif
 import Synchronization
+import Addresses
+public import IPVS
 
 /// An in-memory IPVS table that behaves like the kernel's, for tests of code that drives
 /// IPVS (the reconciler) without root or a kernel.

@@ -1,7 +1,8 @@
 import Foundation
+import IPVS
+import IPVSTesting
 import Logging
 import Testing
-@testable import Netlink
 
 /// The schedulers of the kernel the VM boots (Debian's 6.1 has no `twos`), so the fake
 /// imitates exactly the kernel the same scenarios run against.
@@ -19,7 +20,7 @@ let kernelTestsEnabled = ProcessInfo.processInfo.environment["GORB_KERNEL_TESTS"
     @Test(arguments: ConformanceCase.all)
     func scenario(_ scenario: ConformanceCase) throws {
         let fake = FakeIPVS(schedulers: vmKernelSchedulers, persistenceEngines: vmKernelPersistenceEngines)
-        try scenario.run(ConformanceHarness(ipvs: fake, witness: nil))
+        record(scenario.run(against: fake, witness: nil))
     }
 }
 
@@ -33,7 +34,16 @@ struct KernelConformance {
         defer { kernel.close() }
         try kernel.flush()
         try kernel.setTimeouts(.kernelDefaults)
-        try scenario.run(ConformanceHarness(ipvs: kernel, witness: ConformanceHarness.ipvsadm))
+        record(scenario.run(against: kernel, witness: ConformanceHarness.ipvsadm))
         try kernel.flush()
+    }
+}
+
+/// Each failure a scenario returned, as a test issue at the line of the scenario that made it.
+private func record(_ failures: [ConformanceFailure]) {
+    for failure in failures {
+        Issue.record(
+            Comment(rawValue: failure.message),
+            sourceLocation: SourceLocation(fileID: failure.fileID, filePath: failure.filePath, line: failure.line, column: failure.column))
     }
 }

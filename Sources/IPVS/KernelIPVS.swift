@@ -6,6 +6,8 @@ internal import Musl
 internal import CNetlink
 public import Logging
 import Synchronization
+public import Netlink
+import Addresses
 
 /// The IPVS table of the calling process's network namespace, through generic netlink.
 ///
@@ -91,7 +93,7 @@ public final class KernelIPVS: IPVS {
         NetlinkConnection.Request(type: family.id, flags: flags, body: body)
     }
 
-    private func decode(_ messages: [NetlinkMessage], operation: String, serviceFamily: IPAddressFamily = .ipv4) throws(IPVSError) -> [IPVSReply] {
+    private func decode(_ messages: [NetlinkMessage], operation: String, serviceFamily: AddressFamily = .ipv4) throws(IPVSError) -> [IPVSReply] {
         var replies: [IPVSReply] = []
         replies.reserveCapacity(messages.count)
         for message in messages where message.header.type == family.id {

@@ -1,4 +1,6 @@
 internal import CNetlink
+import Netlink
+import Addresses
 
 /// The IPVS generic netlink wire format: request bodies out, model values in.
 ///
@@ -149,20 +151,20 @@ enum IPVSCodec {
         return (command, try NetlinkAttributes(message.payload.dropFirst(4)))
     }
 
-    private static func family(_ payload: NetlinkAttributePayload?) throws(NetlinkDecodingError) -> IPAddressFamily {
+    private static func family(_ payload: NetlinkAttributePayload?) throws(NetlinkDecodingError) -> AddressFamily {
         guard let payload else { throw NetlinkDecodingError("missing address family", at: 0) }
         let raw = try payload.u16()
-        guard let family = IPAddressFamily(rawValue: raw) else {
+        guard let family = AddressFamily(rawValue: raw) else {
             throw NetlinkDecodingError("unknown address family \(raw)", at: 0)
         }
         return family
     }
 
-    private static func address(_ payload: NetlinkAttributePayload?, family: IPAddressFamily) throws(NetlinkDecodingError) -> IPAddress {
+    private static func address(_ payload: NetlinkAttributePayload?, family: AddressFamily) throws(NetlinkDecodingError) -> IPAddress {
         guard let bytes = payload?.bytes else { throw NetlinkDecodingError("missing address", at: 0) }
         let width = family == .ipv4 ? 4 : 16
         guard bytes.count == width || bytes.count == 16 else {
-            throw NetlinkDecodingError("\(family) address of \(bytes.count) bytes", at: 0)
+            throw NetlinkDecodingError("\(family == .ipv4 ? "IPv4" : "IPv6") address of \(bytes.count) bytes", at: 0)
         }
         guard let address = IPAddress(bytes: bytes.prefix(width)) else {
             throw NetlinkDecodingError("unreadable address", at: 0)
@@ -254,7 +256,7 @@ enum IPVSCodec {
 
     /// A destination from the attributes of an `IPVS_CMD_ATTR_DEST` nest; `serviceFamily` is
     /// the family to assume when the kernel omits `ADDR_FAMILY` (before Linux 3.18).
-    static func destination(_ attributes: NetlinkAttributes, serviceFamily: IPAddressFamily) throws(NetlinkDecodingError) -> IPVSDestination {
+    static func destination(_ attributes: NetlinkAttributes, serviceFamily: AddressFamily) throws(NetlinkDecodingError) -> IPVSDestination {
         let familyAttribute = attributes[attribute(IPVS_DEST_ATTR_ADDR_FAMILY)]
         let family = familyAttribute == nil ? serviceFamily : try family(familyAttribute)
         guard let port = attributes[attribute(IPVS_DEST_ATTR_PORT)] else {

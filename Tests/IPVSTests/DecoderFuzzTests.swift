@@ -1,6 +1,8 @@
 import Foundation
+import NetlinkTesting
 import SeededRandom
 import Testing
+@testable import IPVS
 @testable import Netlink
 
 /// A seeded random fuzz of the reply decoder: truncated, oversized, misaligned, random and

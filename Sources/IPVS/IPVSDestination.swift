@@ -1,3 +1,5 @@
+public import Addresses
+
 /// A real server behind a virtual service, and how packets reach it.
 ///
 /// Equality and hashing compare the configuration only (address, port, forwarding, weight,
@@ -44,13 +46,13 @@ public struct IPVSDestination: Sendable, Hashable, CustomStringConvertible {
     /// Checksum options of GUE/GRE encapsulation.
     public var tunnelFlags: IPVSTunnelFlags
     /// Established connections (read-only).
-    public internal(set) var activeConnections: UInt32 = 0
+    public package(set) var activeConnections: UInt32 = 0
     /// Connections not established or closing (read-only).
-    public internal(set) var inactiveConnections: UInt32 = 0
+    public package(set) var inactiveConnections: UInt32 = 0
     /// Persistence templates pointing at this destination (read-only).
-    public internal(set) var persistentConnections: UInt32 = 0
+    public package(set) var persistentConnections: UInt32 = 0
     /// Counters and rates (read-only).
-    public internal(set) var stats: IPVSStats = .zero
+    public package(set) var stats: IPVSStats = .zero
 
     public init(
         address: IPAddress,

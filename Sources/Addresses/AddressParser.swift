@@ -1,27 +1,14 @@
-/// IP address text, parsed once for the whole project: `Spec` (addresses in the desired-state
-/// file) and `Netlink` (addresses in IPVS requests) each keep their own address type, and must
-/// not know each other, but both must accept exactly the same spellings.
+/// IP address text by `inet_pton`'s rules, the only spellings the project accepts anywhere (the
+/// desired-state file, the REST API, `-l` listen addresses, `Host` headers).
 ///
 /// The rules are `inet_pton`'s: dotted-quad IPv4 with no leading zeros; RFC 4291 IPv6 with one
 /// `::` at most and an optional dotted-quad tail. No zone ids (`%eth0`), brackets, ports, spaces
 /// or host names. The parser walks the UTF-8 bytes once without allocating: a file of 10,000
 /// backends parses 10,000 addresses, and every REST API change validates them.
-public enum IPText {
-    /// A parsed address: IPv4 as its 32 bits, IPv6 as its 128 bits (most significant half first).
-    public enum Value: Sendable, Hashable {
-        case ipv4(UInt32)
-        case ipv6(high: UInt64, low: UInt64)
-    }
-
-    /// The address `text` spells, or nil.
-    public static func parse(_ text: String) -> Value? {
-        var text = text
-        return text.withUTF8 { parse(utf8: $0) }
-    }
-
+enum AddressParser {
     /// The address `bytes` (UTF-8) spell, or nil.
-    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
-        if let v4 = parseIPv4(bytes[...]) { return .ipv4(v4) }
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        if let v4 = parseIPv4(bytes[...]) { return IPAddress(ipv4: v4) }
         return parseIPv6(bytes)
     }
 
@@ -54,7 +41,7 @@ public enum IPText {
     }
 
     /// Up to eight groups of one to four hex digits, one `::` at most, an IPv4 tail allowed last.
-    static func parseIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+    static func parseIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
         var value: UInt128 = 0  // every group so far, in order, packed at the bottom
         var groups = 0
         var gapAt: Int?  // how many groups came before the "::"
@@ -105,7 +92,7 @@ public enum IPText {
         } else {
             guard groups == 8 else { return nil }
         }
-        return .ipv6(high: UInt64(truncatingIfNeeded: value >> 64), low: UInt64(truncatingIfNeeded: value))
+        return IPAddress(ipv6High: UInt64(truncatingIfNeeded: value >> 64), low: UInt64(truncatingIfNeeded: value))
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

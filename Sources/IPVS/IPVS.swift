@@ -1,8 +1,8 @@
 /// The IPVS table of one network namespace: read it, change it, one change or a batch.
 ///
-/// Two implementations: ``KernelIPVS`` (generic netlink to the running kernel) and
-/// ``FakeIPVS`` (in memory, failing the same way the kernel does). The same conformance suite
-/// runs against both, so code written against this protocol can be tested without a kernel.
+/// Two implementations: ``KernelIPVS`` (generic netlink to the running kernel) and `FakeIPVS`
+/// (in `IPVSTesting`: in memory, failing the same way the kernel does). The same conformance
+/// suite runs against both, so code written against this protocol can be tested without a kernel.
 ///
 /// The methods are synchronous. A netlink round trip is a few microseconds to a few
 /// milliseconds and the kernel serialises IPVS commands on one mutex anyway, so there is

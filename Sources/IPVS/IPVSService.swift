@@ -1,3 +1,5 @@
+public import Addresses
+
 /// A virtual service: what clients connect to, and how IPVS picks a destination for them.
 ///
 /// Designed for a reconciler to diff: equality and hashing compare the configuration only
@@ -13,7 +15,7 @@ public struct IPVSService: Sendable, Hashable, CustomStringConvertible {
         case socket(TransportProtocol, IPAddress, port: UInt16)
         /// A firewall mark set by netfilter rules (`ipvsadm -f MARK`), for one family. The
         /// kernel stores these with protocol TCP and no address.
-        case firewallMark(UInt32, family: IPAddressFamily)
+        case firewallMark(UInt32, family: AddressFamily)
 
         /// A TCP service.
         public static func tcp(_ address: IPAddress, _ port: UInt16) -> Key { .socket(.tcp, address, port: port) }
@@ -23,7 +25,7 @@ public struct IPVSService: Sendable, Hashable, CustomStringConvertible {
         public static func sctp(_ address: IPAddress, _ port: UInt16) -> Key { .socket(.sctp, address, port: port) }
 
         /// The address family of the service.
-        public var family: IPAddressFamily {
+        public var family: AddressFamily {
             switch self {
             case .socket(_, let address, _): address.family
             case .firewallMark(_, let family): family
@@ -34,7 +36,7 @@ public struct IPVSService: Sendable, Hashable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .socket(let proto, let address, let port):
-                return "\(proto) \(address.family == .ipv6 ? "[\(address)]" : "\(address)"):\(port)"
+                return "\(proto.name?.uppercased() ?? proto.description) \(address.family == .ipv6 ? "[\(address)]" : "\(address)"):\(port)"
             case .firewallMark(let mark, let family):
                 return family == .ipv4 ? "FWM \(mark)" : "FWM \(mark) IPv6"
             }
@@ -73,7 +75,7 @@ public struct IPVSService: Sendable, Hashable, CustomStringConvertible {
     /// The persistence engine (`sip`), or `nil` for none.
     public var persistenceEngine: String?
     /// Counters and rates (read-only; not part of equality).
-    public internal(set) var stats: IPVSStats
+    public package(set) var stats: IPVSStats
 
     /// - Parameters:
     ///   - persistencePrefixLength: defaults to the family's full width (32 or 128), which is

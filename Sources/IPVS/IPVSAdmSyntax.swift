@@ -1,3 +1,5 @@
+import Addresses
+
 // The `ipvsadm` command-line and save-format (`ipvsadm -Sn`) spelling of the IPVS model.
 //
 // Operators know IPVS through ipvsadm, so plans, errors and logs speak its language, and the

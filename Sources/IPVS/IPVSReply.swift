@@ -1,4 +1,6 @@
 internal import CNetlink
+public import Netlink
+public import Addresses
 
 /// One decoded message of a kernel reply to an IPVS request.
 ///
@@ -31,7 +33,7 @@ public enum IPVSReply: Sendable, Hashable {
     public static func decode(
         datagram: [UInt8],
         familyID: UInt16,
-        serviceFamily: IPAddressFamily = .ipv4
+        serviceFamily: AddressFamily = .ipv4
     ) throws(NetlinkDecodingError) -> [IPVSReply] {
         var replies: [IPVSReply] = []
         for message in try NetlinkMessage.split(datagram: datagram[...]) {
@@ -53,7 +55,7 @@ public enum IPVSReply: Sendable, Hashable {
     }
 
     /// Decodes one IPVS family message.
-    static func decode(_ message: NetlinkMessage, serviceFamily: IPAddressFamily) throws(NetlinkDecodingError) -> IPVSReply {
+    static func decode(_ message: NetlinkMessage, serviceFamily: AddressFamily) throws(NetlinkDecodingError) -> IPVSReply {
         let (command, attributes) = try IPVSCodec.split(message)
         switch Int(command) {
         case IPVS_CMD_NEW_SERVICE:

@@ -1,5 +1,7 @@
 import Foundation
-@testable import Netlink
+import Netlink
+import NetlinkTesting
+@testable import IPVS
 
 /// Replies captured from the real kernel (Debian's 6.1, in the IPVS VM) by `ipvs-capture`:
 /// one datagram per line, in hex. The family id in them is the VM's (``familyID``).

@@ -1,21 +1,21 @@
+import Addresses
 import Glibc
-import IPText
 import SeededRandom
 import Testing
 
 /// The parser against the C library's `inet_pton`, which defines what an address spelling is on
 /// this system: the same verdict and the same bits for every input.
-@Suite struct IPTextTests {
-    /// What `inet_pton` makes of `text`: IPv4 first, as `IPText.parse` does.
-    static func reference(_ text: String) -> IPText.Value? {
+@Suite struct InetPtonAgreementTests {
+    /// What `inet_pton` makes of `text`: IPv4 first, as `IPAddress.init(_:)` does.
+    static func reference(_ text: String) -> IPAddress? {
         var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return .ipv4(UInt32(bigEndian: v4.s_addr)) }
+        if inet_pton(AF_INET, text, &v4) == 1 { return IPAddress(ipv4: UInt32(bigEndian: v4.s_addr)) }
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: v6) { Array($0) }
         let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return .ipv6(high: high, low: low)
+        return IPAddress(ipv6High: high, low: low)
     }
 
     @Test(arguments: [
@@ -24,7 +24,7 @@ import Testing
         "1:2:3:4:5:6:1.2.3.4", "::1.2.3.4", "0001:02:003::", "a:B:c:D:e:F:0:1",
     ])
     func accepts(text: String) throws {
-        let value = try #require(IPText.parse(text))
+        let value = try #require(IPAddress(text))
         #expect(value == Self.reference(text))
     }
 
@@ -36,7 +36,7 @@ import Testing
         "::1a.2.3.4", "1.2.3.4::", "g::", "1:2:3:4:5:6:7", "１.2.3.4",
     ])
     func refuses(text: String) {
-        #expect(IPText.parse(text) == nil)
+        #expect(IPAddress(text) == nil)
         #expect(Self.reference(text) == nil, "inet_pton accepts '\(text)'")
     }
 
@@ -68,11 +68,11 @@ import Testing
                 }
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            let ours = IPText.parse(text)
+            let ours = IPAddress(text)
             if ours != nil { accepted += 1 }
             if ours != Self.reference(text), mismatches.count < 10 { mismatches.append(text) }
         }
-        print("IPText vs inet_pton: 1000000 inputs (seed \(seed)), \(accepted) addresses, \(mismatches.count) disagreements")
+        print("IPAddress vs inet_pton: 1000000 inputs (seed \(seed)), \(accepted) addresses, \(mismatches.count) disagreements")
         #expect(mismatches.isEmpty, "disagreements with inet_pton (seed \(seed)): \(mismatches)")
         #expect(accepted > 10_000, "too few valid inputs to mean anything: \(accepted)")
     }

@@ -1,12 +1,15 @@
+import Addresses
 import Foundation
 import Logging
+import NetlinkTesting
 import Testing
+@testable import IPVS
 @testable import Netlink
 
 /// Decodes replies captured from the real kernel and checks them against the configuration
 /// `ipvs-capture` wrote before capturing.
 struct FixtureTests {
-    private func decodeAll(_ name: String, serviceFamily: IPAddressFamily = .ipv4) throws -> [IPVSReply] {
+    private func decodeAll(_ name: String, serviceFamily: AddressFamily = .ipv4) throws -> [IPVSReply] {
         try Fixture.datagrams(name).flatMap { try IPVSReply.decode(datagram: $0, familyID: Fixture.familyID, serviceFamily: serviceFamily) }
     }
 

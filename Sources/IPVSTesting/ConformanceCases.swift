@@ -1,6 +1,6 @@
+import Addresses
 import Foundation
-import Testing
-@testable import Netlink
+import IPVS
 
 // The conformance scenarios. Each expected line is what ipvsadm 1.31 prints for the table
 // (`ipvsadm -Sn`), written by hand from its documented save format, and checked against the
@@ -15,12 +15,13 @@ private let mark17 = IPVSService.Key.firewallMark(17, family: .ipv4)
 private let mark18v6 = IPVSService.Key.firewallMark(18, family: .ipv6)
 
 extension ConformanceCase {
-    static let all: [ConformanceCase] = [
+    /// Every scenario, in the order they run.
+    public static let all: [ConformanceCase] = [
         ConformanceCase(name: "service lifecycle: add, update in place, remove") { h in
             try h.step([.addService(IPVSService(key: web, scheduler: "wrr"))], lines: [webLine])
             let persistent = IPVSService(key: web, scheduler: "rr", flags: .persistent, timeout: 300, persistencePrefixLength: 24)
             try h.step([.updateService(persistent)], lines: ["-A -t 10.0.0.1:80 -s rr -p 300 -M 255.255.255.0"])
-            #expect(try h.ipvs.service(web) == persistent)
+            try h.check(h.ipvs.service(web), equals: persistent)
             try h.step([.removeService(web)], lines: [])
         },
         ConformanceCase(name: "every kind of service key, flags and netmask") { h in
@@ -43,21 +44,21 @@ extension ConformanceCase {
                 ])
             // Read back equals what was written (HASHED stripped, addresses in their family).
             let services = try h.ipvs.services()
-            #expect(services.count == 6)
-            #expect(services.contains(IPVSService(key: mark17, scheduler: "lc")))
-            #expect(try h.ipvs.service(mark18v6).flags == .onePacket)
+            h.check(services.count, equals: 6)
+            h.check(services.contains(IPVSService(key: mark17, scheduler: "lc")))
+            try h.check(h.ipvs.service(mark18v6).flags, equals: .onePacket)
         },
         ConformanceCase(name: "the HASHED flag never shows and is never written") { h in
             let desired = IPVSService(key: web, scheduler: "wrr", flags: [.persistent, .hashed], timeout: 60)
             try h.step([.addService(desired)], lines: [webLine + " -p 60"])
             let actual = try h.ipvs.service(web)
-            #expect(actual.flags == .persistent)
-            #expect(actual == desired)
+            h.check(actual.flags, equals: .persistent)
+            h.check(actual, equals: desired)
         },
         ConformanceCase(name: "persistence engine: set, read back, cleared by update, missing is ENOENT") { h in
             let sip = IPVSService(key: .udp(ip("10.0.0.6"), 5060), scheduler: "rr", flags: .persistent, timeout: 300, persistenceEngine: "sip")
             try h.step([.addService(sip)], lines: ["-A -u 10.0.0.6:5060 -s rr -p 300 --pe sip"])
-            #expect(try h.ipvs.service(sip.key) == sip)
+            try h.check(h.ipvs.service(sip.key), equals: sip)
             var plain = sip
             plain.persistenceEngine = nil
             try h.step([.updateService(plain)], lines: ["-A -u 10.0.0.6:5060 -s rr -p 300"])
@@ -77,7 +78,7 @@ extension ConformanceCase {
             try h.failing(.addService(IPVSService(key: v6, scheduler: "rr", flags: .persistent, timeout: 10, persistencePrefixLength: 0)), errno: EINVAL, lines: [webLine])
             try h.failing(.addService(IPVSService(key: v6, scheduler: "rr", flags: .persistent, timeout: 10, persistencePrefixLength: 129)), errno: EINVAL, lines: [webLine])
             h.expectError(ESRCH) { () throws(IPVSError) in _ = try h.ipvs.service(other) }
-            #expect(try h.ipvs.destinations(of: other).isEmpty)
+            try h.check(h.ipvs.destinations(of: other).isEmpty)
         },
         ConformanceCase(name: "destination lifecycle, every forwarding method and tunnel") { h in
             let nat = IPVSDestination(address: ip("10.0.1.1"), port: 8080, forwarding: .masquerade, weight: 100)
@@ -97,9 +98,9 @@ extension ConformanceCase {
             ]
             try h.step([.addService(IPVSService(key: web, scheduler: "wrr"))] + [nat, dr, ipip, gue, gre, mixed].map { .addDestination($0, service: web) }, lines: lines)
             let read = try h.ipvs.destinations(of: web)
-            #expect(read == [mixed, gre, gue, ipip, dr, nat], "the kernel lists destinations newest first")
-            #expect(read.first { $0.key == dr.key }?.upperThreshold == 100)
-            #expect(read.first { $0.key == dr.key }?.lowerThreshold == 10)
+            h.check(read == [mixed, gre, gue, ipip, dr, nat], "the kernel lists destinations newest first")
+            h.check(read.first { $0.key == dr.key }?.upperThreshold, equals: 100)
+            h.check(read.first { $0.key == dr.key }?.lowerThreshold, equals: 10)
 
             var heavier = nat
             heavier.weight = 250
@@ -178,13 +179,13 @@ extension ConformanceCase {
                 }
             }
             try h.step(changes, lines: lines)
-            #expect(try h.ipvs.services().count == 300)
+            try h.check(h.ipvs.services().count, equals: 300)
         },
         ConformanceCase(name: "flush and zero") { h in
             let lines = [webLine, "-a -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 1"]
             try h.step([.addService(IPVSService(key: web, scheduler: "wrr")), .addDestination(IPVSDestination(address: ip("10.0.1.1"), port: 8080), service: web)], lines: lines)
             try h.step([.zero(nil), .zero(web)], lines: lines)
-            #expect(try h.ipvs.service(web).stats == .zero)
+            try h.check(h.ipvs.service(web).stats, equals: .zero)
             try h.failing(.zero(.tcp(ip("10.0.0.2"), 80)), errno: ESRCH, lines: lines)
             try h.step([.flush], lines: [])
             try h.step([.flush], lines: [])
@@ -201,8 +202,8 @@ extension ConformanceCase {
         },
         ConformanceCase(name: "info") { h in
             let info = try h.ipvs.info()
-            #expect(info.version == "1.2.1")
-            #expect(info.connectionTableSize == 4096)
+            h.check(info.version, equals: "1.2.1")
+            h.check(info.connectionTableSize, equals: 4096)
         },
     ]
 }

@@ -3,6 +3,7 @@ internal import Glibc
 #elseif canImport(Musl)
 internal import Musl
 #endif
+import Netlink
 
 /// Why an IPVS operation failed, in words an operator can act on.
 ///
@@ -63,7 +64,7 @@ public struct IPVSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Translates a kernel errno for `change` (or for a read when `change` is `nil`).
-    static func kernel(errno: Int32, operation: String, change: IPVSChange?, kernelMessage: String? = nil) -> IPVSError {
+    package static func kernel(errno: Int32, operation: String, change: IPVSChange?, kernelMessage: String? = nil) -> IPVSError {
         let destination = change?.isDestinationChange ?? false
         let (code, message): (Code, String)
         switch errno {

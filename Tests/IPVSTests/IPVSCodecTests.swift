@@ -1,4 +1,7 @@
+import Addresses
+import NetlinkTesting
 import Testing
+@testable import IPVS
 @testable import Netlink
 
 /// IPVS request bodies and reply decoding against hand-checked bytes (attribute numbers from
