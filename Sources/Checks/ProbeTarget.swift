@@ -15,25 +15,8 @@ public struct ProbeTarget: Sendable, Hashable {
     /// The target of `probe` for `backend`: the probe's overrides win (GORB's `args.host` and
     /// `args.port`, which its tcp check ignored).
     public init(backend: Backend, probe: Probe) {
-        var address = backend.address
-        var port = backend.port
-        switch probe {
-        case .tcp(let tcp):
-            address = tcp.host ?? address
-            port = tcp.port ?? port
-        case .http(let http):
-            address = http.host ?? address
-            port = http.port ?? port
-        case .udp(let udp):
-            address = udp.host ?? address
-            port = udp.port ?? port
-        case .dns(let dns):
-            address = dns.host ?? address
-            port = dns.port ?? port
-        case .none, .exec:
-            break
-        }
-        self.init(address: address, port: port)
+        let (host, port) = probe.target
+        self.init(address: host ?? backend.address, port: port ?? backend.port)
     }
 
     /// The socket address, built from the address bytes (never from text, so IPv6 needs no

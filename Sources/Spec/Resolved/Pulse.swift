@@ -60,6 +60,18 @@ public enum Probe: Sendable, Hashable {
     case udp(UDPProbe)
     case dns(DNSProbe)
     case exec(ExecProbe)
+
+    /// The `host` and `port` the probe names instead of the backend's (`nil`: the backend's); a
+    /// probe that opens no socket names neither.
+    public var target: (host: IPAddress?, port: UInt16?) {
+        switch self {
+        case .tcp(let probe): (probe.host, probe.port)
+        case .http(let probe): (probe.host, probe.port)
+        case .udp(let probe): (probe.host, probe.port)
+        case .dns(let probe): (probe.host, probe.port)
+        case .none, .exec: (nil, nil)
+        }
+    }
 }
 
 /// Connect, then close. Up when the connection is accepted.
