@@ -169,6 +169,8 @@ public actor Controller {
     /// The overlay is kept; overrides whose object left the file are reported, not dropped.
     @discardableResult
     public func reload() -> Bool {
+        // What the reload did shows at once (a rejected file runs no pass to publish it).
+        defer { publishStatus() }
         status.reloads += 1
         status.lastReloadAt = reconciler.now()
         do {
@@ -240,6 +242,12 @@ public actor Controller {
         ))
         tickets.passed(status.passes, report: status.lastPass)
         return succeeded
+    }
+
+    /// Publishes the loop's counters without a pass: the rest of the state stays as the last
+    /// pass left it, since that is still what the kernel holds.
+    private func publishStatus() {
+        state.update { $0.status = status }
     }
 
     private static func compose(_ config: Config, _ verdicts: HealthVerdicts?) -> Composition {

@@ -63,6 +63,9 @@ import Testing
         let status = await controller.status
         #expect(!status.lastReloadSucceeded)
         #expect(status.configErrors.first?.hasPrefix("gorb.yaml:2:") == true)
+        // Readers of the published state see the rejection at once: no pass follows it.
+        let published = controller.state.current.status
+        #expect(!published.lastReloadSucceeded && published.reloadFailures == 1)
         #expect(await controller.runPass())
         #expect(try ipvs.table().values.first?.count == 1)
         #expect(await controller.currentConfig.services.count == 1)
