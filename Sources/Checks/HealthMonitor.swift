@@ -243,9 +243,19 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         return result
     }
 
-    /// Publishes on a task of its own: every change made until it runs goes out in one value.
+    /// How long changes gather before they go out together. Each publication costs a reader a
+    /// copy of the whole table on the next change (10,000 backends flapping under load made that
+    /// the checks' main cost), and costs the reconciler a pass; a tenth of a second is nothing
+    /// next to checks that run every few seconds.
+    static let publicationDelay: Duration = .milliseconds(100)
+
+    /// Publishes on a task of its own, after ``publicationDelay``: every change made until then
+    /// goes out in one value.
     private func schedulePublication() {
-        Task { [self] in publishNow() }
+        Task { [self] in
+            try? await Task.sleep(for: Self.publicationDelay)
+            publishNow()
+        }
     }
 
     /// Publishes the verdicts as they are now, without waiting for the coalescing task: before
