@@ -30,6 +30,10 @@ public final class LatestValue<Value: Sendable>: Sendable {
     /// How many values were published after the initial one.
     public var version: Int { state.withLock { $0.version } }
 
+    /// The value in force and its version, read together: a reader that derives something
+    /// from the value can tell whether it must derive it again.
+    public var currentVersioned: (value: Value, version: Int) { state.withLock { ($0.value, $0.version) } }
+
     /// Replaces the value and wakes every waiting reader; never blocks.
     public func publish(_ value: Value) {
         let (waiters, version) = state.withLock { state in

@@ -35,6 +35,11 @@ public actor Controller {
     /// The health checks' verdicts; `nil`: nothing checks health (weights as desired).
     private let health: LatestValue<HealthVerdicts>?
     var desiredConfig: DesiredConfig
+    /// Counts changes of `desiredConfig`, so a pass over the same inputs reuses their composition.
+    private var desiredVersion = 0
+    /// The last composition, with the versions of the desired config and the verdicts it was made
+    /// from: a quiet resync (most passes) composes nothing.
+    private var composed: (desired: Int, health: Int, composition: Composition)?
     private var pending: Set<Trigger> = [.change]
     private var waiter: CheckedContinuation<Void, Never>?
     private var tickets = PassTickets()
@@ -195,6 +200,7 @@ public actor Controller {
     func changeDesired(_ change: (inout DesiredConfig) -> [OverlayProblem]) {
         let before = desiredConfig.config
         let new = change(&desiredConfig)
+        desiredVersion += 1
         for problem in new { logger.warning("override not in force", metadata: ["override": "\(problem)"]) }
         status.overlayProblems = desiredConfig.problems
         if desiredConfig.config != before { desired.publish(desiredConfig.config) }
@@ -207,8 +213,7 @@ public actor Controller {
     @discardableResult
     public func runPass(repairing: Bool = false) -> Bool {
         status.passes += 1
-        let verdicts = health?.current
-        let composition = Self.compose(desiredConfig.config, verdicts)
+        let (verdicts, composition) = currentComposition()
         let succeeded: Bool
         var kernel: KernelRead?
         do {
@@ -244,6 +249,18 @@ public actor Controller {
         return succeeded
     }
 
+    /// `desired × health` now, composed again only when either changed since the last pass.
+    private func currentComposition() -> (HealthVerdicts?, Composition) {
+        let health = self.health?.currentVersioned
+        let healthVersion = health?.version ?? 0
+        if let composed, composed.desired == desiredVersion, composed.health == healthVersion {
+            return (health?.value, composed.composition)
+        }
+        let composition = Self.compose(desiredConfig.config, health?.value)
+        composed = (desiredVersion, healthVersion, composition)
+        return (health?.value, composition)
+    }
+
     /// Publishes the loop's counters without a pass: the rest of the state stays as the last
     /// pass left it, since that is still what the kernel holds.
     private func publishStatus() {
@@ -265,7 +282,7 @@ public actor Controller {
 
     /// What the next pass would change.
     public func plan() throws(ReconcileError) -> PlanOutcome {
-        try reconciler.plan(Self.compose(desiredConfig.config, health?.current).effective)
+        try reconciler.plan(currentComposition().1.effective)
     }
 
     /// Waits until the pass with this ticket (or a later one) has run, and returns its report;
