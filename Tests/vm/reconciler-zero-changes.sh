@@ -68,7 +68,8 @@ for round in 1 2; do
     case $round in
         1) rec_daemon_stop TERM
            grep -q 'stopped; the kernel table is left as it is' "$log" &&
-               rec_pass "daemon #1: SIGTERM leaves the table" || rec_fail "daemon #1: no clean stop logged" ;;
+               rec_pass "daemon #1: SIGTERM leaves the table" ||
+               { rec_fail "daemon #1: no clean stop logged; the log's end:"; tail -15 "$log" | sed 's/^/    /'; } ;;
         *) rec_daemon_stop KILL ;;
     esac
     diff -q "$REC_WORK/before" <(ipvsadm -Sn) >/dev/null &&
