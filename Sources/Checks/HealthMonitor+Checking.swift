@@ -75,7 +75,9 @@ extension HealthMonitor {
             state.entries[key] = entry
             if statusChanged, entry.health.status == .up { scheduleRampStep(key, now: now, &state) }
             schedule(key, in: delay, &state)
-            refresh(key, now: now, &state)
+            // Only a transition changes the verdict (a ramp step has its own timer): the other
+            // checks, nearly all of them, cost no verdict at all.
+            if statusChanged { refresh(key, now: now, &state) }
         }
         if let (from, to) = transition {
             var metadata: Logger.Metadata = ["backend": "\(key)", "from": "\(from)", "to": "\(to)"]
