@@ -97,7 +97,6 @@ let package = Package(
                 "Checks",
                 "API",
                 "SystemdNotify",
-                "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
