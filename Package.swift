@@ -97,6 +97,7 @@ let package = Package(
                 "Checks",
                 "API",
                 "SystemdNotify",
+                "Consul",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,6 +106,64 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Consul: registers the services in a Consul agent with TTL checks that follow the
+        // published state (a consumer of the controller's state; issue 14).
+        .target(
+            name: "Consul",
+            dependencies: [
+                "Spec",
+                "Reconciler",
+                "Publishing",
+                "Addresses",
+                "IPVS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A stand-in for a Consul agent's HTTP API, for tests only (no Consul can be installed on
+        // these machines): a library the Swift tests run in-process, and a tiny executable the
+        // host and VM scripts run next to a real daemon. Test code, outside the product's Sources/.
+        .target(
+            name: "ConsulAgentStandIn",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/ConsulAgentStandIn",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "consul-agent-standin",
+            dependencies: [
+                "ConsulAgentStandIn",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/consul-agent-standin",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConsulTests",
+            dependencies: [
+                "Consul",
+                "ConsulAgentStandIn",
+                "Spec",
+                "Reconciler",
+                "Checks",
+                "IPVS",
+                "IPVSTesting",
+                "Addresses",
+                "Publishing",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -22,9 +22,12 @@ public struct GorbAPI: Sendable {
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
     let applyTimeout: Duration
+    /// Consumers' own reports (`PeerReport.swift`), in `/status` and `/metrics`.
+    let peers: [PeerReport]
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], logger: Logger) {
         self.controller = controller
+        self.peers = peers
         self.health = health
         self.auth = auth
         self.applyTimeout = applyTimeout

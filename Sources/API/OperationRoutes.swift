@@ -8,7 +8,7 @@ extension GorbAPI {
     func addOperationRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/status") { _, _ in
             let state = state
-            return JSONBody.response(StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count))
+            return JSONBody.response(StatusWithPeers(base: StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count), peers: peers))
         }
         routes.add(.get, "/plan") { _, _ in
             do {
@@ -31,7 +31,7 @@ extension GorbAPI {
             JSONBody.response(["status": "ok"])
         }
         routes.add(.get, "/metrics") { _, _ in
-            let text = MetricsText.render(self)
+            let text = MetricsText.render(self) + peers.map { $0.metrics() }.joined()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

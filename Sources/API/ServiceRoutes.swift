@@ -21,6 +21,7 @@ extension GorbAPI {
         routes.add(.put, "/service/{service}") { request, context in
             let id = try context.parameters.require("service")
             let (change, created, expires) = try await Self.read(ServiceOptions.self, request)
+            try Self.refuseConsulOptions(change.options)
             return try await commit(subject: id) { config throws(OverlayError) in
                 guard config[serviceID: id] == nil else {
                     throw OverlayError(.exists, ["service '\(id)' exists already (PATCH /service/\(id) changes it)"])
@@ -31,6 +32,7 @@ extension GorbAPI {
         routes.add(.patch, "/service/{service}") { request, context in
             let id = try context.parameters.require("service")
             let (change, created, expires) = try await Self.read(ServiceOptions.self, request)
+            try Self.refuseConsulOptions(change.options)
             return try await commit(subject: id) { config throws(OverlayError) in
                 guard config[serviceID: id] != nil else { throw Self.noService(id) }
                 if change.isEmpty { return nil }

@@ -50,7 +50,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("fake-kernel"), help: "Use an in-memory IPVS table instead of the kernel: for trying the API, tests and benchmarks on hosts without IPVS.")
     var fakeKernel = false
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Consul URL for service registration (GORB's -c).", valueName: "url"))
+    @Option(name: .customShort("c"), help: ArgumentHelp("Consul agent URL (GORB's -c), e.g. http://127.0.0.1:8500: register the services with checks that follow their health; wins over settings.consul.address.", valueName: "url"))
     var consul: String?
 
     @Option(help: ArgumentHelp("Override settings.resync (e.g. 10s).", valueName: "duration"))
@@ -66,6 +66,7 @@ struct Run: AsyncParsableCommand {
             }
             if let problem = Settings.resyncProblem(duration, written: resync) { throw ValidationError("--resync: \(problem)") }
         }
+        if let consul, let problem = ConsulSettings.addressProblem(consul) { throw ValidationError("-c: \(problem)") }
         for address in listen where address != "none" && Listener.parse(address) == nil {
             throw ValidationError("-l takes host:port, :port, [ipv6]:port, unix:/absolute/path or 'none', found '\(address)'")
         }
@@ -109,7 +110,6 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let initial = try KernelSession.loadFile(config)
-        if consul != nil { logger.warning("Consul registration (-c) is not built yet; ignoring it") }
         let token = try readToken(logger: logger)
         let store = StateStore(directory: kernel.stateDirectory)
         // One writer at a time: held until the process ends; `apply` refuses and `plan` asks
@@ -197,7 +197,9 @@ struct Run: AsyncParsableCommand {
             .init(service: ReloadOnHangup(controller: controller, notifications: notifications, summary: summary, logger: logger)),
             .init(service: SystemdReadiness(notifications: notifications, controller: controller, summary: summary, logger: logger)),
         ]
-        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
+        let registrar = try consulRegistrar(settings: initial.config.settings.consul, states: controller.state, logger: logger)
+        if let registrar { services.append(.init(service: registrar)) }
+        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), peers: registrar.map { [$0.report] } ?? [], logger: logger)
         for listener in listeners {
             do {
                 try listener.prepare()

@@ -151,6 +151,8 @@ extension Resolver {
             valid = false
         }
 
+        let consul = resolveRegistration(id: entry.id, options: options.consul, path: path)
+
         guard valid, let endpoint, !source.invalid.contains("backends") else { return nil }
         return Service(
             id: entry.id,
@@ -160,7 +162,8 @@ extension Resolver {
             persistence: persistence,
             onePacket: onePacket,
             backends: backends,
-            quorum: quorum
+            quorum: quorum,
+            consul: consul
         )
     }
 

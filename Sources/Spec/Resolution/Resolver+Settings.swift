@@ -28,6 +28,7 @@ extension Resolver {
                 error(path + [.key("prune")], options.source["prune"], unknownWord("prune mode", prune, PruneMode.allCases.map(\.rawValue)))
             }
         }
+        settings.consul = resolveConsulSettings(options.consul)
         if let timeouts = options.timeouts {
             let base = path + [.key("timeouts")]
             settings.timeouts.tcp = kernelTimeout(timeouts.tcp, base + [.key("tcp")], timeouts.source["tcp"])

@@ -78,6 +78,8 @@ struct Resolver {
             }
             services.append(service)
         }
+        checkConsulDefaults(defaults)
+        checkConsulNames(services, entries: file.services?.entries ?? [])
         return Config(settings: settings, services: services, defaults: defaults)
     }
 

@@ -27,6 +27,8 @@ public struct Settings: Sendable, Hashable {
     public var resync: Duration
     public var prune: PruneMode
     public var timeouts: KernelTimeouts
+    /// `settings.consul`; `nil` when the file does not configure Consul.
+    public var consul: ConsulSettings?
 
     public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
         self.interface = interface

@@ -14,6 +14,8 @@ public struct Service: Sendable, Hashable, Identifiable {
     /// The fewest healthy (non-fallback) backends the service needs to count as up; below it the
     /// fallback backend, if any, takes traffic.
     public var quorum: Int
+    /// How the service is registered in Consul.
+    public var consul: ServiceRegistration
 
     public init(
         id: String,
@@ -23,7 +25,8 @@ public struct Service: Sendable, Hashable, Identifiable {
         persistence: Persistence? = nil,
         onePacket: Bool = false,
         backends: [Backend] = [],
-        quorum: Int = Defaults.quorum
+        quorum: Int = Defaults.quorum,
+        consul: ServiceRegistration? = nil
     ) {
         self.id = id
         self.endpoint = endpoint
@@ -33,6 +36,7 @@ public struct Service: Sendable, Hashable, Identifiable {
         self.onePacket = onePacket
         self.backends = backends
         self.quorum = quorum
+        self.consul = consul ?? .standard(id: id)
     }
 
     /// The kernel flag bits this service asks for (without the kernel's own HASHED bit).

@@ -38,10 +38,13 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var prune: String?
     /// The kernel's IPVS connection timeouts; those not given are left as they are.
     public var timeouts: TimeoutOptions?
+    /// Service registration in Consul (`ConsulOptions.swift`).
+    public var consul: ConsulSettingsOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case interface, resync, prune, timeouts
+        case consul
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -53,6 +56,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         resync = reader.read(.resync, in: &context)
         prune = reader.read(.prune, in: &context)
         timeouts = reader.read(.timeouts, in: &context)
+        consul = reader.read(.consul, in: &context)
         source = reader.source
     }
 }

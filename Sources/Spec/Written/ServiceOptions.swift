@@ -33,6 +33,8 @@ public struct ServiceOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var quorum: Int?
     /// The backends, by id, in the order written.
     public var backends: OrderedEntries<BackendOptions>?
+    /// How the service is registered in Consul (`ConsulOptions.swift`).
+    public var consul: ServiceConsulOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -40,6 +42,7 @@ public struct ServiceOptions: Sendable, Hashable, Encodable, NodeReadable {
         case persistenceEngine = "persistence-engine"
         case onePacket = "one-packet"
         case flags, pulse, quorum, backends
+        case consul
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -75,6 +78,7 @@ public struct ServiceOptions: Sendable, Hashable, Encodable, NodeReadable {
         pulse = reader.read(.pulse, in: &context)
         quorum = reader.read(.quorum, in: &context)
         backends = reader.read(.backends, in: &context)
+        consul = reader.read(.consul, in: &context)
         source = reader.source
     }
 
@@ -91,6 +95,7 @@ public struct ServiceOptions: Sendable, Hashable, Encodable, NodeReadable {
         merged.onePacket = onePacket ?? base.onePacket
         merged.flags = flags ?? base.flags
         merged.quorum = quorum ?? base.quorum
+        merged.consul = consul ?? base.consul
         return merged
     }
 }
