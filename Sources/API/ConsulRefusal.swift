@@ -7,6 +7,6 @@ extension GorbAPI {
     /// one of this balancer's VIPs. The file is reviewed; API bodies are not.
     static func refuseConsulOptions(_ options: ServiceOptions) throws(APIFailure) {
         guard options.consul != nil else { return }
-        throw APIFailure(.unprocessableContent, "consul: how a service is registered in Consul is set in the config file only (the REST API may not claim names in Consul's DNS)")
+        throw APIFailure(.forbidden, "consul: how a service is registered in Consul is set in the config file only (the REST API may not claim names in Consul's DNS)")
     }
 }

@@ -29,8 +29,9 @@ extension Run {
     /// so Consul answers with the node's), or only a unix socket (a TTL check instead of /healthz).
     var daemonEndpoint: DaemonEndpoint? {
         for listener in listeners {
-            if case .tcp(let host, let port) = listener, port != 0 {
-                return .http(host: host == "0.0.0.0" || host == "::" ? nil : host, port: port)
+            // Port 0 (any free port) is known only once listening: not registered.
+            if case .tcp(let host, let port) = listener {
+                return port == 0 ? nil : .http(host: host == "0.0.0.0" || host == "::" ? nil : host, port: port)
             }
         }
         return listeners.isEmpty ? nil : .unixSocket
