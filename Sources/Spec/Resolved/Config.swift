@@ -27,6 +27,8 @@ public struct Settings: Sendable, Hashable {
     public var resync: Duration
     public var prune: PruneMode
     public var timeouts: KernelTimeouts
+    /// The fleet store the overlay lives in; `nil`: the state directory (``EtcdSettings``).
+    public var store: EtcdSettings?
 
     public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
         self.interface = interface
