@@ -30,7 +30,7 @@ final class EtcdClient: Sendable {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: credentials.tls,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(700), read: .seconds(3))
+            timeout: .init(connect: .milliseconds(700), read: .milliseconds(1500))
         )
         configuration.httpVersion = .http1Only
         unary = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -114,7 +114,9 @@ final class EtcdClient: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: payload))
         do {
-            let remaining = max(.milliseconds(50), deadline - ContinuousClock.now)
+            // One member gets at most 1.5 s: a follower holding a request through an election
+            // answers late, and another member may answer now.
+            let remaining = min(.milliseconds(1500), max(.milliseconds(50), deadline - ContinuousClock.now))
             let response = try await unary.execute(request, timeout: .nanoseconds(Self.nanoseconds(remaining)), logger: logger)
             let body = try await response.body.collect(upTo: 64 << 20)
             let bytes = Data(body.readableBytesView)

@@ -20,10 +20,18 @@ extension Controller {
     ///
     /// - Returns: a ticket for ``waitForPass(_:)``; `nil` when nothing changed.
     public func change(_ decide: @Sendable (Config) throws(OverlayError) -> Override?) async throws(OverlayError) -> Int? {
+        var attempted: Override?
         for attempt in 1...Self.changeAttempts {
+            if let attempted, desiredConfig.overlay.overrides.contains(attempted) {
+                // The save that "failed" was committed (the store went away after taking it, and
+                // the retry lost to it): it is in force, made once.
+                logger.notice("override", metadata: ["change": "\(attempted.summary)", "revision": "\(overlayRevision)"])
+                return trigger(.change)
+            }
             let basis = StoredOverlay(desiredConfig.overlay, revision: overlayRevision)
             guard let override = try decide(desiredConfig.config) else { return nil }
             let accepted = try desiredConfig.accepting(override)
+            attempted = override
             guard let saved = try await save(accepted.overlay, basis: basis, attempt: attempt) else { continue }
             if overlayRevision == basis.revision, saved.overlay == accepted.overlay {
                 overlayRevision = saved.revision
@@ -43,6 +51,7 @@ extension Controller {
     /// Removes overrides (`DELETE /overrides…`): all of them, a service's (its backends'
     /// included) or one backend's. The file's values return.
     public func removeOverrides(service: String?, backend: String?) async throws(OverlayError) -> (removed: [Override], ticket: Int) {
+        var attempted: [Override] = []
         for attempt in 1...Self.changeAttempts {
             let basis = StoredOverlay(desiredConfig.overlay, revision: overlayRevision)
             var candidate = basis.overlay
@@ -53,7 +62,9 @@ extension Controller {
                 removed = candidate.overrides
                 candidate = Overlay()
             }
-            if removed.isEmpty { return (removed, status.passes + 1) }
+            // Nothing left to remove after a lost round: the removal that "failed" was committed.
+            if removed.isEmpty { return (attempted, status.passes + 1) }
+            attempted = removed
             guard let saved = try await save(candidate, basis: basis, attempt: attempt) else { continue }
             adopt(saved)
             trigger(.change)
