@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetStoreTests",
-            dependencies: ["FleetStore", "Spec", "Reconciler", "YAMLBridge"],
+            dependencies: ["FleetStore", "Spec", "Reconciler", "YAMLBridge", .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

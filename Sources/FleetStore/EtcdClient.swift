@@ -94,7 +94,7 @@ final class EtcdClient: Sendable {
         throw .unreachable(summary.isEmpty ? "no answer within \(timeout)" : summary)
     }
 
-    private enum Outcome {
+    enum Outcome: Equatable {
         case answer(Data)
         case unavailable(String)
         case expiredToken
@@ -168,7 +168,7 @@ final class EtcdClient: Sendable {
 
     /// What a non-200 answer means: gRPC `Unavailable` (14) and HTTP 5xx → try another member;
     /// `Unauthenticated` (16) with an expired token → authenticate again; the rest is refused.
-    private static func outcome(status: HTTPResponseStatus, body: Data) -> Outcome {
+    static func outcome(status: HTTPResponseStatus, body: Data) -> Outcome {
         let error = try? JSONDecoder().decode(EtcdWire.ErrorBody.self, from: body)
         let message = error?.message ?? error?.error ?? String(decoding: body.prefix(300), as: UTF8.self)
         if message.contains("invalid auth token") || message.contains("auth token is expired") { return .expiredToken }
