@@ -20,9 +20,9 @@ enum FleetStoreStart {
         }
         if let error = await fleet.loadAtStart() {
             if fleet.status?.servingCopy == true {
-                logger.warning("etcd is unreachable at start; serving the last overlay this host saw until it answers", metadata: ["error": "\(error)", "revision": "\(fleet.current.revision)", "overrides": "\(fleet.current.overlay.overrides.count)"])
+                logger.warning("etcd could not be read at start; serving the last overlay this host saw until it can", metadata: ["error": "\(error)", "revision": "\(fleet.current.revision)", "overrides": "\(fleet.current.overlay.overrides.count)"])
             } else {
-                logger.error("etcd is unreachable at start and this host never saw the fleet's overlay: serving the file alone until etcd answers", metadata: ["error": "\(error)"])
+                logger.error("etcd could not be read at start and this host never saw the fleet's overlay: serving the file alone until it can", metadata: ["error": "\(error)"])
             }
         } else {
             logger.notice("fleet overlay read from etcd", metadata: ["revision": "\(fleet.current.revision)", "overrides": "\(fleet.current.overlay.overrides.count)", "prefix": "\(settings.prefix)"])
