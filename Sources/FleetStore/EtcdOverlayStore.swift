@@ -28,7 +28,6 @@ public final class EtcdOverlayStore: OverlayStore {
     private let health: Mutex<Health>
     /// The overlay as this host last saw it; the controller adopts each new one.
     public let published: LatestValue<StoredOverlay>
-    private let gate = SaveGate()
 
     /// The view, and whether it was read from etcd (not only from the local copy).
     struct Snapshot {
@@ -94,18 +93,6 @@ public final class EtcdOverlayStore: OverlayStore {
     }
 
     public func save(_ overlay: Overlay, basis: StoredOverlay) async throws(OverlayStoreError) -> StoredOverlay {
-        await gate.enter()
-        do {
-            let saved = try await saveAlone(overlay, basis: basis)
-            await gate.leave()
-            return saved
-        } catch {
-            await gate.leave()
-            throw error
-        }
-    }
-
-    private func saveAlone(_ overlay: Overlay, basis: StoredOverlay) async throws(OverlayStoreError) -> StoredOverlay {
         do {
             if !view.withLock({ $0.exact }) { try await fullRead() }
         } catch {

@@ -4,10 +4,11 @@ public import Spec
 /// The REST API's door into the desired state: changes are checked with the file, saved in the
 /// overlay's store, put in force, and applied by a pass.
 ///
-/// Saving may wait (a fleet store is a network away), and the actor serves passes and other
-/// changes meanwhile. A save made from an overlay that is no longer the latest is refused by the
-/// store, which answers with the latest; the change is then made again from it (re-read,
-/// re-decided, re-checked), so no change is lost and none is made over one it did not see.
+/// Saving may wait (a fleet store is a network away), and the actor serves passes meanwhile;
+/// changes wait for each other (``ChangeQueue``). A save made from an overlay that is no longer
+/// the latest (another host's change came first) is refused by the store, which answers with the
+/// latest; the change is then made again from it (re-read, re-decided, re-checked), so no change
+/// is lost and none is made over one it did not see.
 extension Controller {
     /// How many times a change is made again after losing to another one before the API answers
     /// 409: every lost round means another change was saved, so this bounds a storm, not a race.
@@ -19,7 +20,11 @@ extension Controller {
     /// force; a pass is triggered.
     ///
     /// - Returns: a ticket for ``waitForPass(_:)``; `nil` when nothing changed.
-    public func change(_ decide: @Sendable (Config) throws(OverlayError) -> Override?) async throws(OverlayError) -> Int? {
+    public func change(_ decide: @escaping @Sendable (Config) throws(OverlayError) -> Override?) async throws(OverlayError) -> Int? {
+        try await changeQueue.run { () async throws(OverlayError) -> Int? in try await self.changeNow(decide) }
+    }
+
+    private func changeNow(_ decide: @Sendable (Config) throws(OverlayError) -> Override?) async throws(OverlayError) -> Int? {
         var attempted: Override?
         for attempt in 1...Self.changeAttempts {
             if let attempted, desiredConfig.overlay.overrides.contains(attempted) {
@@ -51,6 +56,12 @@ extension Controller {
     /// Removes overrides (`DELETE /overrides…`): all of them, a service's (its backends'
     /// included) or one backend's. The file's values return.
     public func removeOverrides(service: String?, backend: String?) async throws(OverlayError) -> (removed: [Override], ticket: Int) {
+        try await changeQueue.run { () async throws(OverlayError) -> (removed: [Override], ticket: Int) in
+            try await self.removeNow(service: service, backend: backend)
+        }
+    }
+
+    private func removeNow(service: String?, backend: String?) async throws(OverlayError) -> (removed: [Override], ticket: Int) {
         var attempted: [Override] = []
         for attempt in 1...Self.changeAttempts {
             let basis = StoredOverlay(desiredConfig.overlay, revision: overlayRevision)

@@ -38,6 +38,7 @@ public actor Controller {
     /// Where the overlay is saved, and the revision of it in force (Controller+Overlay.swift).
     public nonisolated let overlayStore: any OverlayStore
     var overlayRevision: Int64
+    let changeQueue = ChangeQueue()
     /// Counts changes of `desiredConfig`, so a pass over the same inputs reuses their composition.
     private var desiredVersion = 0
     /// The last composition, with the versions of the desired config and the verdicts it was made
