@@ -86,9 +86,33 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The fleet store: the REST API's overlay in etcd v3 (JSON gateway over AsyncHTTPClient),
+        // shared by every balancer of a fleet.
+        .target(
+            name: "FleetStore",
+            dependencies: [
+                "Spec",
+                "YAMLBridge",
+                "Reconciler",
+                "Publishing",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FleetStoreTests",
+            dependencies: ["FleetStore", "Spec", "Reconciler", "YAMLBridge", .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "gorb-reconcile",
             dependencies: [
+                "FleetStore",
                 "Spec",
                 "IPVS",
                 "IPVSTesting",

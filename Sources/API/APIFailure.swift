@@ -25,6 +25,8 @@ public struct APIFailure: Error, Sendable, HTTPResponseError {
         case .exists: self.init(.conflict, error.messages)
         case .forbidden: self.init(.forbidden, error.messages)
         case .storage: self.init(.internalServerError, error.messages)
+        case .conflict: self.init(.conflict, error.messages)
+        case .unavailable: self.init(.serviceUnavailable, error.messages)
         }
     }
 

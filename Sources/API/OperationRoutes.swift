@@ -8,7 +8,9 @@ extension GorbAPI {
     func addOperationRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/status") { _, _ in
             let state = state
-            return JSONBody.response(StatusWithPeers(base: StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count), peers: peers))
+            var view = StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count)
+            view.store = controller.overlayStore.status.map(StoreStatusView.init)
+            return JSONBody.response(StatusWithPeers(base: view, peers: peers))
         }
         routes.add(.get, "/plan") { _, _ in
             do {
@@ -102,8 +104,11 @@ struct StatusView: Encodable {
     var changesApplied: Int
     var driftRepaired: Int
     var overrideProblems: [String]
+    /// The fleet store, when the overlay lives in one (StoreStatusView.swift).
+    var store: StoreStatusView?
 
     enum CodingKeys: String, CodingKey {
+        case store
         case config
         case lastPass = "last-pass"
         case counts, passes

@@ -35,6 +35,10 @@ public actor Controller {
     /// The health checks' verdicts; `nil`: nothing checks health (weights as desired).
     private let health: LatestValue<HealthVerdicts>?
     var desiredConfig: DesiredConfig
+    /// Where the overlay is saved, and the revision of it in force (Controller+Overlay.swift).
+    public nonisolated let overlayStore: any OverlayStore
+    var overlayRevision: Int64
+    let changeQueue = ChangeQueue()
     /// Counts changes of `desiredConfig`, so a pass over the same inputs reuses their composition.
     private var desiredVersion = 0
     /// The last composition, with the versions of the desired config and the verdicts it was made
@@ -58,10 +62,13 @@ public actor Controller {
     ///   - resync: overrides `settings.resync`.
     ///   - health: the health checks' verdicts to compose with the desired weights; a new one
     ///     triggers a pass.
+    ///   - overlayStore: where changes to the overlay are saved; `nil`: `overrides.json` in the
+    ///     reconciler's state directory. A shared store's overlay is the `overlay` given.
     public init(
         reconciler: Reconciler,
         initial: ValidatedFile,
         overlay: Overlay = Overlay(),
+        overlayStore: (any OverlayStore)? = nil,
         loadFile: @escaping @Sendable () throws(ConfigErrors) -> ValidatedFile,
         resync: Duration? = nil,
         health: LatestValue<HealthVerdicts>? = nil,
@@ -72,6 +79,8 @@ public actor Controller {
         self.resyncOverride = resync
         self.health = health
         self.logger = logger
+        self.overlayStore = overlayStore ?? LocalOverlayStore(reconciler.store, overlay: overlay)
+        overlayRevision = self.overlayStore.current.revision
         let desiredConfig = DesiredConfig(file: initial, overlay: overlay)
         self.desiredConfig = desiredConfig
         let status = ControllerStatus(configPath: initial.path, overlayProblems: desiredConfig.problems, lastReloadAt: reconciler.now())

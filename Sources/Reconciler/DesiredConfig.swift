@@ -110,6 +110,10 @@ public struct OverlayError: Error, Sendable, CustomStringConvertible {
         case forbidden
         /// The overlay could not be saved (500).
         case storage
+        /// The overlay kept changing under this change (409): see Controller+Overlay.swift.
+        case conflict
+        /// The overlay's store cannot be reached; nothing was changed (503).
+        case unavailable
     }
 
     public var kind: Kind

@@ -1,6 +1,7 @@
 import API
 import ArgumentParser
 import Checks
+import FleetStore
 import Foundation
 import Hummingbird
 import IPVS
@@ -123,11 +124,16 @@ struct Run: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let overlay: Overlay
-        do {
-            overlay = try store.loadOverlay()
-        } catch {
-            logger.critical("cannot read the REST API overrides", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
+        let fleet = try await FleetStoreStart.open(initial.config.settings.store, state: store, logger: logger)
+        if let fleet {
+            overlay = fleet.current.overlay
+        } else {
+            do {
+                overlay = try store.loadOverlay()
+            } catch {
+                logger.critical("cannot read the REST API overrides", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
         }
 
         let ipvs: any IPVS
@@ -162,6 +168,7 @@ struct Run: AsyncParsableCommand {
             reconciler: reconciler,
             initial: initial,
             overlay: overlay,
+            overlayStore: fleet,
             loadFile: { () throws(ConfigErrors) -> ValidatedFile in
                 switch ConfigReader.read(options) {
                 case .success(let file): return file
@@ -197,6 +204,7 @@ struct Run: AsyncParsableCommand {
             .init(service: ReloadOnHangup(controller: controller, notifications: notifications, summary: summary, logger: logger)),
             .init(service: SystemdReadiness(notifications: notifications, controller: controller, summary: summary, logger: logger)),
         ]
+        if let fleet { services.append(.init(service: FleetStoreService(store: fleet, controller: controller))) }
         let registrar = try consulRegistrar(settings: initial.config.settings.consul, states: controller.state, logger: logger)
         if let registrar { services.append(.init(service: registrar)) }
         let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), peers: registrar.map { [$0.report] } ?? [], logger: logger)

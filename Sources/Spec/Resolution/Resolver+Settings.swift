@@ -35,6 +35,7 @@ extension Resolver {
             settings.timeouts.tcpfin = kernelTimeout(timeouts.tcpfin, base + [.key("tcpfin")], timeouts.source["tcpfin"])
             settings.timeouts.udp = kernelTimeout(timeouts.udp, base + [.key("udp")], timeouts.source["udp"])
         }
+        settings.store = resolveStore(options.store, path: path)
         return settings
     }
 

@@ -29,6 +29,8 @@ public struct Settings: Sendable, Hashable {
     public var timeouts: KernelTimeouts
     /// `settings.consul`; `nil` when the file does not configure Consul.
     public var consul: ConsulSettings?
+    /// The fleet store the overlay lives in; `nil`: the state directory (``EtcdSettings``).
+    public var store: EtcdSettings?
 
     public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
         self.interface = interface

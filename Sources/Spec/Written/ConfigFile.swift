@@ -40,11 +40,14 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var timeouts: TimeoutOptions?
     /// Service registration in Consul (`ConsulOptions.swift`).
     public var consul: ConsulSettingsOptions?
+    /// Where the REST API's overrides live when several balancers share them (``StoreOptions``).
+    public var store: StoreOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case interface, resync, prune, timeouts
         case consul
+        case store
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -57,6 +60,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         prune = reader.read(.prune, in: &context)
         timeouts = reader.read(.timeouts, in: &context)
         consul = reader.read(.consul, in: &context)
+        store = reader.read(.store, in: &context)
         source = reader.source
     }
 }
