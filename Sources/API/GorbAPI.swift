@@ -22,9 +22,12 @@ public struct GorbAPI: Sendable {
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
     let applyTimeout: Duration
+    /// The web console's live feed (`GET /events`); the daemon runs it as a service.
+    public let console: ConsoleFeed
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), sections: ConsoleSections = .init(), logger: Logger) {
         self.controller = controller
+        console = ConsoleFeed(controller: controller, health: health, auth: auth, sections: sections, logger: logger)
         self.health = health
         self.auth = auth
         self.applyTimeout = applyTimeout
@@ -54,6 +57,7 @@ public struct GorbAPI: Sendable {
         addServiceRoutes(&table)
         addOverrideRoutes(&table)
         addOperationRoutes(&table)
+        addConsoleRoutes(&table)
         return table
     }
 
