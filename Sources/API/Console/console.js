@@ -20,6 +20,7 @@ const state = {
   readOnly: false,
   controller: null,
   renders: 0,                     // services rendered: the test and the benchmark read it
+  timings: {},                    // event name -> {at, bytes, parse, apply} (ms) of the last one
 };
 
 const $ = (id) => document.getElementById(id);
@@ -102,10 +103,14 @@ function dispatch(block) {
   }
   if (id !== null) state.lastId = id;
   if (!data) return;
+  const start = performance.now();
   const payload = JSON.parse(data);
+  const parsed = performance.now();
   if (event === "snapshot") applySnapshot(payload);
   else if (event === "change") applyChange(payload);
   else if (event === "stats") applyStats(payload);
+  // The cost of each kind of event, for scripts/bench-ui.
+  state.timings[event] = { at: start, bytes: data.length, parse: parsed - start, apply: performance.now() - parsed };
   document.body.dataset.version = state.lastId || "";
 }
 
@@ -142,6 +147,7 @@ function upsert(service) {
   if (!entry) {
     entry = { spark: [], body: el("tbody", { "data-service": service.id }) };
     state.services.set(service.id, entry);
+    visibility.observe(entry.body);
   }
   entry.json = json;
   entry.data = service;
@@ -153,7 +159,7 @@ function upsert(service) {
 
 function removeService(id) {
   const entry = state.services.get(id);
-  if (entry) entry.body.remove();
+  if (entry) { visibility.unobserve(entry.body); onScreen.delete(entry); entry.body.remove(); }
   state.services.delete(id);
 }
 
@@ -209,11 +215,17 @@ function renderService(entry) {
     el("td", { class: "rates" }, el("span", { class: "rate-text" }), sparkline()),
     el("td", { class: "actions" }, s.overrides.length ? actionButton("Remove overrides…", () => removeOverride(s.id, null), { "data-action": "remove-override", "data-service": s.id }) : null));
   const rows = [row];
-  for (const b of s.backends) rows.push(renderBackend(s, b));
+  if (entry.seen) for (const b of s.backends) rows.push(renderBackend(s, b));
+  else {
+    // Until it comes near the screen: a placeholder about as tall as its backends' rows.
+    const cell = el("td", { colspan: 9, class: "muted", text: `${s.backends.length} backends` });
+    cell.style.height = `${s.backends.length * 2.6}rem`;
+    rows.push(el("tr", { class: "pending" }, cell));
+  }
   entry.body.replaceChildren(...rows);
   entry.rateText = row.querySelector(".rate-text");
   entry.sparkNode = row.querySelector("svg");
-  entry.backendRows = new Map(rows.slice(1).map((r) => [r.dataset.backend, r]));
+  entry.backendRows = new Map(entry.seen ? rows.slice(1).map((r) => [r.dataset.backend, r]) : []);
   drawSpark(entry);
   if (state.stats) applyStatsTo(entry, state.stats);
 }
@@ -347,14 +359,33 @@ function duration(seconds) {
 
 // ---------- stats: rates, sparklines, last checks ----------
 
+// Services on or near the screen (an IntersectionObserver keeps the set): a service's backend rows
+// are built the first time it comes near, and every 2 s only these services get the new rates, so
+// a 1,000-service table costs the DOM what the few dozen in view do; one scrolled into view is
+// brought up to date as it appears.
+const onScreen = new Set();
+const visibility = new IntersectionObserver((records) => {
+  for (const record of records) {
+    const entry = state.services.get(record.target.dataset.service);
+    if (!entry) continue;
+    if (record.isIntersecting) {
+      onScreen.add(entry);
+      if (!entry.seen) { entry.seen = true; renderService(entry); }
+      if (state.stats) { applyStatsTo(entry, state.stats); drawSpark(entry); }
+    } else {
+      onScreen.delete(entry);
+    }
+  }
+}, { rootMargin: "1500px" });
+
 function applyStats(stats) {
   state.stats = stats;
   for (const entry of state.services.values()) {
     const rates = stats.services[entry.data.id];
     entry.spark.push(rates ? rates[0] : 0);
     if (entry.spark.length > SPARK_POINTS) entry.spark.shift();
-    if (!entry.body.hidden) { applyStatsTo(entry, stats); drawSpark(entry); }
   }
+  for (const entry of onScreen) { applyStatsTo(entry, stats); drawSpark(entry); }
   $("connection").textContent = stats["kernel-error"] ? `live; the kernel's counters could not be read: ${stats["kernel-error"]}` : "live";
 }
 
@@ -418,9 +449,7 @@ function applyFilterTo(entry) {
 
 function applyFilter() {
   for (const entry of state.services.values()) {
-    const wasHidden = entry.body.hidden;
     applyFilterTo(entry);
-    if (wasHidden && !entry.body.hidden && state.stats) { applyStatsTo(entry, state.stats); drawSpark(entry); }
   }
 }
 
