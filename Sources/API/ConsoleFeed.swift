@@ -54,6 +54,8 @@ public final class ConsoleFeed: Sendable {
     let frames = LatestValue<ConsoleFrame?>(nil)
     private let watchers = Mutex(0)
     private let rates = Mutex(ConsoleRateMemory())
+    /// The views of the last rebuild, by service id: only the state loop touches them.
+    private let lastViews = Mutex<[String: ConsoleService]>([:])
     /// The plan of the last rebuild, kept for the globals a stats tick re-encodes.
     private let lastPlan = Mutex<PlanView?>(nil)
 
@@ -122,12 +124,27 @@ public final class ConsoleFeed: Sendable {
         }
         let index = ConsoleOverrideIndex(state.overlay, problems: state.status.overlayProblems)
         let encoder = Self.encoder()
+        let previous = frames.current?.entries ?? [:]
         var built: [(String, String)] = []
         built.reserveCapacity(state.desired.services.count)
+        // Comparing views is far cheaper than encoding them: only a service whose view changed is
+        // encoded again (a drain on a 1,000-service table encodes one).
+        var views = lastViews.withLock { $0 }
         for service in state.services {
-            let json = (try? encoder.encode(ConsoleService(service, overrides: index))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            let view = ConsoleService(service, overrides: index)
+            if let json = previous[service.id]?.json, views[service.id] == view {
+                built.append((service.id, json))
+                continue
+            }
+            let json = (try? encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            views[service.id] = view
             built.append((service.id, json))
         }
+        if views.count > built.count {
+            let present = Set(built.map(\.0))
+            views = views.filter { present.contains($0.key) }
+        }
+        lastViews.withLock { [views] in $0 = views }
         lastPlan.withLock { $0 = plan }
         let globals = globalsJSON(state)
         frames.update { frame in

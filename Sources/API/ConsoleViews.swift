@@ -9,7 +9,7 @@ import Spec
 /// changes only when the service does and an event carries only the services that changed. What
 /// changes every second (the kernel's rates, the probes' last check) goes in the `stats` event
 /// instead (``ConsoleStats``).
-struct ConsoleService: Encodable {
+struct ConsoleService: Encodable, Equatable {
     var id: String
     var options: ServiceView
     var quorum: QuorumView
@@ -41,7 +41,7 @@ struct ConsoleService: Encodable {
 }
 
 /// One backend: why it has the weight it has, from the file to the kernel.
-struct ConsoleBackend: Encodable {
+struct ConsoleBackend: Encodable, Equatable {
     var id: String
     /// As `GET /service/{id}/{backend}` shows it (`weight` there is the weight in force).
     var options: BackendView
@@ -97,7 +97,7 @@ struct ConsoleBackend: Encodable {
 }
 
 /// An override on a service or backend, as the console marks it: what it does and when it ends.
-struct ConsoleOverrideMark: Encodable {
+struct ConsoleOverrideMark: Encodable, Equatable {
     var action: String
     var fields: [String]?
     /// RFC 3339; absent: until removed.

@@ -209,7 +209,7 @@ function renderService(entry) {
     el("td", { class: "vip" }, vip(o), bgpMark(s)),
     el("td", {}, o.method, o.flags.length ? el("span", { class: "muted", text: ` ${o.flags.join(", ")}` }) : null, o["one-packet"] ? el("span", { class: "muted", text: " one-packet" }) : null),
     el("td", {}, persistence(o)),
-    el("td", { class: quorum.met ? "ok" : "bad" }, `${quorum.healthy}/${quorum.required}`, el("span", { class: "muted", text: quorum.met ? " met" : " not met: fallback serves" })),
+    el("td", { class: quorum.met ? "ok" : "bad" }, `${quorum.healthy}/${quorum.required}`, el("span", { class: "muted", text: quorum.met ? " met" : s.backends.some((b) => b.options.fallback) ? " not met: the fallback serves" : " not met" })),
     el("td", {}, s.overrides.length ? overrideMarks(s.overrides) : ""),
     el("td", {}, statusBadge(s.up ? "up" : "down")),
     el("td", { class: "rates" }, el("span", { class: "rate-text" }), sparkline()),
