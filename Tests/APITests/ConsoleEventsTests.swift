@@ -124,3 +124,33 @@ import Testing
         }
     }
 }
+
+/// The console's files and its token rules.
+@Suite struct ConsolePageTests {
+    @Test func thePageIsServedWithoutTheTokenAndWithAStrictPolicy() async throws {
+        let harness = try Harness(auth: APIAuth(token: "s3cret", scope: .all))
+        try await harness.run { client in
+            for path in ["/ui/", "/ui", "/ui/console.js", "/ui/console.css"] {
+                let answer = try await client.call(.get, path)
+                #expect(answer.status == 200, "\(path)")
+                #expect(answer.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true, "\(path)")
+                #expect(answer.headers[.contentSecurityPolicy]?.contains("unsafe") == false, "\(path)")
+                #expect(answer.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+            }
+            #expect(try await client.call(.get, "/ui/").text.contains("<script src=\"/ui/console.js\""))
+            #expect(try await client.call(.get, "/events").status == 401)
+            #expect(try await client.call(.get, "/status").status == 401)
+        }
+    }
+
+    @Test func aTokenThatIsSentIsCheckedEvenWhereNoneIsNeeded() async throws {
+        let harness = try Harness(auth: APIAuth(token: "s3cret", scope: .mutating))
+        try await harness.run { client in
+            #expect(try await client.call(.get, "/status").status == 200)
+            #expect(try await client.call(.get, "/status", headers: [.authorization: "Bearer s3cret"]).status == 200)
+            let wrong = try await client.call(.get, "/status", headers: [.authorization: "Bearer wrong"])
+            #expect(wrong.status == 401)
+            #expect(wrong.error == "the bearer token is not valid")
+        }
+    }
+}
