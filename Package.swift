@@ -330,7 +330,13 @@ let package = Package(
             ],
             // Compiled into the binary, not a resource bundle: the Debian package ships one static
             // executable with nothing beside it (scripts/package-deb).
-            resources: [.embedInCode("openapi.json")],
+            // The web console (Console/: HTML, CSS, JavaScript, no build step) likewise.
+            resources: [
+                .embedInCode("openapi.json"),
+                .embedInCode("Console/index.html"),
+                .embedInCode("Console/console.js"),
+                .embedInCode("Console/console.css"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -24,10 +24,13 @@ public struct GorbAPI: Sendable {
     let applyTimeout: Duration
     /// Consumers' own reports (`PeerReport.swift`), in `/status` and `/metrics`.
     let peers: [PeerReport]
+    /// The web console's live feed (`GET /events`); the daemon runs it as a service.
+    public let console: ConsoleFeed
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], sections: ConsoleSections = .init(), logger: Logger) {
         self.controller = controller
         self.peers = peers
+        console = ConsoleFeed(controller: controller, health: health, auth: auth, sections: sections, logger: logger)
         self.health = health
         self.auth = auth
         self.applyTimeout = applyTimeout
@@ -57,6 +60,7 @@ public struct GorbAPI: Sendable {
         addServiceRoutes(&table)
         addOverrideRoutes(&table)
         addOperationRoutes(&table)
+        addConsoleRoutes(&table)
         return table
     }
 

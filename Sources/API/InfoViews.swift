@@ -25,14 +25,14 @@ struct ServiceInfo: Encodable {
     }
 }
 
-struct QuorumView: Encodable {
+struct QuorumView: Encodable, Equatable {
     var required: Int
     var healthy: Int
     var met: Bool
 }
 
 /// A resolved service in the file's vocabulary.
-struct ServiceView: Encodable {
+struct ServiceView: Encodable, Equatable {
     /// The VIP; `""` when it is taken from an interface (GORB's way), see `interface`.
     var host: String
     var interface: String?
@@ -84,7 +84,7 @@ struct ServiceView: Encodable {
 }
 
 /// GORB's `persistent` was a boolean; ours also carries the timeout: `false` or seconds.
-enum PersistentView: Encodable {
+enum PersistentView: Encodable, Equatable {
     case off
     case timeout(UInt32)
 
@@ -194,7 +194,7 @@ struct StatsView: Encodable {
 
 /// A resolved backend. `weight` is the weight in force now (health and ramp applied), as GORB
 /// showed it; `configured-weight` is the file's (or the override's).
-struct BackendView: Encodable {
+struct BackendView: Encodable, Equatable {
     var host: String
     var port: UInt16
     var weight: Int32
@@ -226,12 +226,12 @@ struct BackendView: Encodable {
     }
 }
 
-struct ThresholdView: Encodable {
+struct ThresholdView: Encodable, Equatable {
     var upper: UInt32
     var lower: UInt32
 }
 
-struct PulseView: Encodable {
+struct PulseView: Encodable, Equatable {
     var type: String
     var interval: String
     var timeout: String

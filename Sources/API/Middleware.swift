@@ -40,10 +40,12 @@ struct AuthMiddleware: RouterMiddleware {
     let auth: APIAuth
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard auth.requiresToken(method: request.method, path: request.uri.path) else {
+        let header = request.headers[.authorization] ?? ""
+        // A token that is sent is checked even where none is needed: a wrong one is refused, so
+        // the web console learns at once that the token it was given is not the server's.
+        guard auth.requiresToken(method: request.method, path: request.uri.path) || (auth.token != nil && !header.isEmpty) else {
             return try await next(request, context)
         }
-        let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), auth.accepts(String(header.dropFirst(7))) else {
             var failure = APIFailure(.unauthorized, header.isEmpty ? "this request needs 'Authorization: Bearer <token>' (see --api-token-file)" : "the bearer token is not valid")
             failure.headers[.wwwAuthenticate] = "Bearer realm=\"gorb-reconcile\""
@@ -64,7 +66,8 @@ public struct APIAuth: Sendable {
     public enum Scope: String, Sendable, CaseIterable {
         /// PUT, PATCH, DELETE and POST need the token; reads do not.
         case mutating
-        /// Every request needs it, except `GET /healthz` (for load balancer and systemd probes).
+        /// Every request needs it, except `GET /healthz` (for load balancer and systemd probes) and
+        /// the web console's static files under `/ui/` (its event stream and actions need it).
         case all
     }
 
@@ -81,7 +84,8 @@ public struct APIAuth: Sendable {
     func requiresToken(method: HTTPRequest.Method, path: String) -> Bool {
         guard token != nil else { return false }
         switch scope {
-        case .all: return path != "/healthz"
+        // The console's static files hold no data, and a browser navigating cannot send a token.
+        case .all: return path != "/healthz" && path != "/ui" && !path.hasPrefix("/ui/")
         case .mutating: return !AuthMiddleware.isReading(method)
         }
     }

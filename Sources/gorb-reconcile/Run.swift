@@ -228,6 +228,9 @@ struct Run: AsyncParsableCommand {
                 services.append(.init(service: application))
             }
         }
+        // Last, so it stops first: its end closes every open `GET /events`, which the HTTP
+        // servers' graceful shutdown would otherwise wait for.
+        services.append(.init(service: ConsoleFeedService(feed: api.console)))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -256,6 +259,17 @@ struct ControllerService: ServiceLifecycle.Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await controller.run()
+        }
+    }
+}
+
+/// The web console's feed (`GET /events`) as a lifecycle service: cancelled on graceful shutdown.
+struct ConsoleFeedService: ServiceLifecycle.Service {
+    let feed: ConsoleFeed
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await feed.run()
         }
     }
 }
