@@ -2,8 +2,9 @@ public import Checks
 public import Hummingbird
 import NIOCore
 public import Logging
-import Publishing
+public import Publishing
 public import Reconciler
+public import VIPs
 
 /// The REST API: GORB's endpoints (same paths, field names, shapes and status codes, without its
 /// bugs) as an overlay on the file, plus what operating a reconciler needs: status, plan, reload,
@@ -18,14 +19,17 @@ public struct GorbAPI: Sendable {
     let controller: Controller
     /// The probes' counters (``ProbeStatistics``), read per request; `nil`: nothing checks health.
     let health: HealthMonitor?
+    /// The VIP keeper's state (``VIPsState``); `nil`: no keeper runs.
+    let vips: LatestValue<VIPsState>?
     let auth: APIAuth
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
     let applyTimeout: Duration
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, vips: LatestValue<VIPsState>? = nil, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
         self.controller = controller
         self.health = health
+        self.vips = vips
         self.auth = auth
         self.applyTimeout = applyTimeout
         self.logger = logger
@@ -34,6 +38,8 @@ public struct GorbAPI: Sendable {
     /// The router with every route; also what the tests drive.
     /// The state published after the last pass.
     var state: LoadBalancerState { controller.state.current }
+    /// The VIP keeper's last sync; `nil` when no keeper runs.
+    var vipsState: VIPsState? { vips?.current }
 
     public func router() -> Router<BasicRequestContext> {
         build().router

@@ -8,7 +8,9 @@ extension GorbAPI {
     func addOperationRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/status") { _, _ in
             let state = state
-            return JSONBody.response(StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count))
+            var view = StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count)
+            view.vips = vipsState.flatMap(VIPsStatusView.init)
+            return JSONBody.response(view)
         }
         routes.add(.get, "/plan") { _, _ in
             do {
@@ -102,6 +104,8 @@ struct StatusView: Encodable {
     var changesApplied: Int
     var driftRepaired: Int
     var overrideProblems: [String]
+    /// The VIP keeper, when `settings.vips` is set.
+    var vips: VIPsStatusView?
 
     enum CodingKeys: String, CodingKey {
         case config
@@ -110,6 +114,7 @@ struct StatusView: Encodable {
         case changesApplied = "changes-applied"
         case driftRepaired = "drift-repaired"
         case overrideProblems = "override-problems"
+        case vips
     }
 
     init(_ status: ControllerStatus, config: Config, overrides: Int) {

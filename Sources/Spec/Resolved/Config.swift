@@ -27,6 +27,8 @@ public struct Settings: Sendable, Hashable {
     public var resync: Duration
     public var prune: PruneMode
     public var timeouts: KernelTimeouts
+    /// Where the VIPs are kept as addresses; `nil`: the daemon leaves addresses alone.
+    public var vips: VIPSettings?
 
     public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
         self.interface = interface

@@ -38,10 +38,12 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var prune: String?
     /// The kernel's IPVS connection timeouts; those not given are left as they are.
     public var timeouts: TimeoutOptions?
+    /// Where the daemon keeps the VIPs as addresses; absent: it never adds or removes one.
+    public var vips: VIPOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case interface, resync, prune, timeouts
+        case interface, resync, prune, timeouts, vips
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -53,6 +55,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         resync = reader.read(.resync, in: &context)
         prune = reader.read(.prune, in: &context)
         timeouts = reader.read(.timeouts, in: &context)
+        vips = reader.read(.vips, in: &context)
         source = reader.source
     }
 }
