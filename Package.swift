@@ -313,6 +313,7 @@ let package = Package(
                 "Reconciler",
                 "Checks",
                 "Publishing",
+                "VIPs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

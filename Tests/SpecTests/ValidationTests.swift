@@ -73,7 +73,7 @@ import YAMLBridge
         Case(name: "fractional kernel timeout", yaml: "settings: {timeouts: {udp: 500ms}}\nservices: {}\n", message: "a kernel timeout is counted in whole seconds, found 500ms", at: "500ms"),
         Case(name: "bad interface name", yaml: "settings: {interface: 'a/b'}\nservices: {}\n", message: "'a/b' is not a valid interface name", at: "'a/b'"),
         Case(name: "bad VIP interface name", yaml: "settings: {vips: {interface: 'this-name-is-too-long'}}\nservices: {}\n", message: "'this-name-is-too-long' is not a valid interface name", at: "'this-name"),
-        Case(name: "VIPs without interface", yaml: "settings:\n  vips: {}\nservices: {}\n", message: "needs 'interface'", at: "{}"),
+        Case(name: "VIPs without interface", yaml: "settings:\n  vips: {}\n", message: "needs 'interface'", at: "{}"),
         Case(name: "VIPs key typo", yaml: "settings: {vips: {interfce: lo}}\nservices: {}\n", message: "unknown key 'interfce' (did you mean 'interface'?)", at: "interfce"),
         Case(name: "default host", yaml: "defaults: {service: {host: 192.0.2.1}}\nservices: {}\n", message: "'host' identifies a service and cannot have a default", at: "192.0.2.1"),
         Case(name: "default backend port", yaml: "defaults: {backend: {port: 80}}\nservices: {}\n", message: "'port' identifies a backend and cannot have a default", at: "80"),
