@@ -11,7 +11,7 @@ extension Resolver {
         }
         let path: [PathComponent] = [.key("settings")]
         settings.interface = interfaceOverride ?? options.interface
-        if let interface = options.interface, let problem = InterfaceName.problem(interface) {
+        if let interface = options.interface, let problem = InterfaceName.problem(interface, label: true) {
             error(path + [.key("interface")], options.source["interface"], problem)
         }
         settings.vips = resolveVIPs(options.vips)

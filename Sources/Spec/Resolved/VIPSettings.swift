@@ -11,12 +11,17 @@ public struct VIPSettings: Sendable, Hashable {
 }
 
 /// Linux's rules for an interface name (`dev_valid_name`): 1 to 15 bytes, no `/`, no
-/// whitespace, not `.` or `..`. One rule for `settings.interface` and `settings.vips.interface`.
+/// whitespace, not `.` or `..`, and no `:`. One rule for `settings.interface` and
+/// `settings.vips.interface`; the first also takes an IPv4 address label such as `eth0:1`
+/// (what `getifaddrs` names an alias), the second needs a real interface.
 public enum InterfaceName {
-    /// Why `name` cannot be an interface name, or `nil` if it can.
-    public static func problem(_ name: String) -> String? {
+    /// Why `name` cannot name an interface, or `nil` if it can.
+    ///
+    /// - Parameter label: accept an address label (`eth0:1`) too.
+    public static func problem(_ name: String, label: Bool = false) -> String? {
         let valid = !name.isEmpty && name.utf8.count <= 15 && name != "." && name != ".."
-            && !name.contains("/") && !name.contains(where: \.isWhitespace) && !name.contains(":")
-        return valid ? nil : "'\(name)' is not a valid interface name (1 to 15 characters, no '/', ':' or spaces)"
+            && !name.contains("/") && !name.contains(where: \.isWhitespace) && (label || !name.contains(":"))
+        guard !valid else { return nil }
+        return "'\(name)' is not a valid interface name (1 to 15 characters, no '/'\(label ? "" : ", ':'") or spaces)"
     }
 }
