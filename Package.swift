@@ -120,6 +120,8 @@ let package = Package(
                 "Reconciler",
                 "Checks",
                 "API",
+                "VIPs",
+                "RouteNetlink",
                 "SystemdNotify",
                 "Consul",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -204,6 +206,57 @@ let package = Package(
             name: "Netlink",
             dependencies: [
                 "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // rtnetlink (NETLINK_ROUTE) over the Netlink transport: interface lookup and the address
+        // table (RTM_GETLINK, RTM_GETADDR, RTM_NEWADDR, RTM_DELADDR), and an in-memory table.
+        .target(
+            name: "RouteNetlink",
+            dependencies: [
+                "Netlink",
+                "Addresses",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The VIP keeper: a consumer of the published state that keeps each service's VIP as an
+        // address on settings.vips.interface, owning only what it added; publishes VIPsState.
+        .target(
+            name: "VIPs",
+            dependencies: [
+                "RouteNetlink",
+                "Reconciler",
+                "Spec",
+                "Addresses",
+                "Publishing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RouteNetlinkTests",
+            dependencies: [
+                "RouteNetlink",
+                "Netlink",
+                "NetlinkTesting",
+                "Addresses",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VIPsTests",
+            dependencies: [
+                "VIPs",
+                "RouteNetlink",
+                "Reconciler",
+                "Spec",
+                "IPVSTesting",
+                "Addresses",
+                "Publishing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -325,6 +378,7 @@ let package = Package(
                 "Reconciler",
                 "Checks",
                 "Publishing",
+                "VIPs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -350,6 +404,7 @@ let package = Package(
                 "Reconciler",
                 "Checks",
                 "Publishing",
+                "VIPs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,8 +2,9 @@ public import Checks
 public import Hummingbird
 import NIOCore
 public import Logging
-import Publishing
+public import Publishing
 public import Reconciler
+public import VIPs
 
 /// The REST API: GORB's endpoints (same paths, field names, shapes and status codes, without its
 /// bugs) as an overlay on the file, plus what operating a reconciler needs: status, plan, reload,
@@ -18,6 +19,8 @@ public struct GorbAPI: Sendable {
     let controller: Controller
     /// The probes' counters (``ProbeStatistics``), read per request; `nil`: nothing checks health.
     let health: HealthMonitor?
+    /// The VIP keeper's state (``VIPsState``); `nil`: no keeper runs.
+    let vips: LatestValue<VIPsState>?
     let auth: APIAuth
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
@@ -27,11 +30,12 @@ public struct GorbAPI: Sendable {
     /// The web console's live feed (`GET /events`); the daemon runs it as a service.
     public let console: ConsoleFeed
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], sections: ConsoleSections = .init(), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, vips: LatestValue<VIPsState>? = nil, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], sections: ConsoleSections = .init(), logger: Logger) {
         self.controller = controller
         self.peers = peers
         console = ConsoleFeed(controller: controller, health: health, auth: auth, sections: sections, logger: logger)
         self.health = health
+        self.vips = vips
         self.auth = auth
         self.applyTimeout = applyTimeout
         self.logger = logger
@@ -40,6 +44,8 @@ public struct GorbAPI: Sendable {
     /// The router with every route; also what the tests drive.
     /// The state published after the last pass.
     var state: LoadBalancerState { controller.state.current }
+    /// The VIP keeper's last sync; `nil` when no keeper runs.
+    var vipsState: VIPsState? { vips?.current }
 
     public func router() -> Router<BasicRequestContext> {
         build().router

@@ -18,10 +18,13 @@ struct ServiceInfo: Encodable {
     /// not be read.
     var stats: StatsView?
     var statsError: String?
+    /// Whether its VIP is on the VIP interface, when `settings.vips` is set.
+    var vip: ServiceVIPView?
 
     enum CodingKeys: String, CodingKey {
         case options, health, backends, quorum, stats
         case statsError = "stats-error"
+        case vip
     }
 }
 

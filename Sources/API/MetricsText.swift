@@ -86,6 +86,7 @@ enum MetricsText {
         }
         out.gauge("gorb_ipvs_up", "1 when the kernel's IPVS table could be read for this scrape.", [([], observed == nil ? 0 : 1)])
         if let store = api.controller.overlayStore.status { StoreStatusView.metrics(store, into: &out) }
+        vipMetrics(api.vipsState, into: &out)
         return out.text
     }
 

@@ -10,6 +10,7 @@ extension GorbAPI {
             let state = state
             var view = StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count)
             view.store = controller.overlayStore.status.map(StoreStatusView.init)
+            view.vips = vipsState.flatMap(VIPsStatusView.init)
             return JSONBody.response(StatusWithPeers(base: view, peers: peers))
         }
         routes.add(.get, "/plan") { _, _ in
@@ -106,6 +107,8 @@ struct StatusView: Encodable {
     var overrideProblems: [String]
     /// The fleet store, when the overlay lives in one (StoreStatusView.swift).
     var store: StoreStatusView?
+    /// The VIP keeper, when `settings.vips` is set.
+    var vips: VIPsStatusView?
 
     enum CodingKeys: String, CodingKey {
         case store
@@ -115,6 +118,7 @@ struct StatusView: Encodable {
         case changesApplied = "changes-applied"
         case driftRepaired = "drift-repaired"
         case overrideProblems = "override-problems"
+        case vips
     }
 
     init(_ status: ControllerStatus, config: Config, overrides: Int) {

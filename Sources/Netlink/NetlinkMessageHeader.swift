@@ -84,6 +84,12 @@ public struct NetlinkMessageFlags: OptionSet, Sendable, Hashable {
     public static let dumpInterrupted = NetlinkMessageFlags(rawValue: 0x10)
     /// `NLM_F_ROOT | NLM_F_MATCH`: return every entry.
     public static let dump = NetlinkMessageFlags(rawValue: 0x300)
+    /// `NLM_F_EXCL` (on a new-object request, such as rtnetlink's `RTM_NEWADDR`): fail with
+    /// `EEXIST` instead of changing an object that is already there. Shares its bit with
+    /// `NLM_F_MATCH`, which only means something on a get request.
+    public static let exclusive = NetlinkMessageFlags(rawValue: 0x200)
+    /// `NLM_F_CREATE` (on a new-object request): create the object when it does not exist.
+    public static let create = NetlinkMessageFlags(rawValue: 0x400)
     /// `NLM_F_CAPPED` (on `NLMSG_ERROR`): the failed request's payload is not echoed.
     public static let capped = NetlinkMessageFlags(rawValue: 0x100)
     /// `NLM_F_ACK_TLVS` (on `NLMSG_ERROR`): extended-ACK attributes follow.

@@ -23,6 +23,11 @@ private func systemClose(_ fd: CInt) -> CInt { close(fd) }
 ///
 /// Not thread-safe: one owner at a time.
 public final class SystemNetlinkSocket: NetlinkSocket {
+    /// `NETLINK_GENERIC`: generic netlink families such as IPVS.
+    public static let generic: CInt = 16
+    /// `NETLINK_ROUTE` (rtnetlink): links, addresses and routes.
+    public static let route: CInt = 0
+
     private var fd: CInt
     public let portID: UInt32
     public let maximumSendSize: Int
@@ -47,7 +52,7 @@ public final class SystemNetlinkSocket: NetlinkSocket {
     ///   - bufferSize: the send and receive buffer sizes to ask for.
     ///   - receiveTimeoutSeconds: how long a receive may block.
     /// - Throws: ``NetlinkError/systemCall(name:errno:)`` when the socket cannot be created.
-    public init(protocol netlinkProtocol: CInt = 16 /* NETLINK_GENERIC */, bufferSize: Int = 8 << 20, receiveTimeoutSeconds: Int = 30)
+    public init(protocol netlinkProtocol: CInt = SystemNetlinkSocket.generic, bufferSize: Int = 8 << 20, receiveTimeoutSeconds: Int = 30)
         throws(NetlinkError)
     {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)

@@ -10,10 +10,12 @@ import Logging
 import NIOPosix
 import Publishing
 import Reconciler
+import RouteNetlink
 import ServiceLifecycle
 import Spec
 import SystemdNotify
 import UnixSignals
+import VIPs
 
 /// `gorb-reconcile run`: the daemon.
 struct Run: AsyncParsableCommand {
@@ -57,7 +59,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Override settings.resync (e.g. 10s).", valueName: "duration"))
     var resync: String?
 
-    @Flag(name: .customLong("cleanup-on-exit"), help: "On SIGTERM/SIGINT, delete every service this daemon owns.")
+    @Flag(name: .customLong("cleanup-on-exit"), help: "On SIGTERM/SIGINT, delete every service and remove every VIP address this daemon owns.")
     var cleanupOnExit = false
 
     func validate() throws {
@@ -207,7 +209,9 @@ struct Run: AsyncParsableCommand {
         if let fleet { services.append(.init(service: FleetStoreService(store: fleet, controller: controller))) }
         let registrar = try consulRegistrar(settings: initial.config.settings.consul, states: controller.state, logger: logger)
         if let registrar { services.append(.init(service: registrar)) }
-        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), peers: registrar.map { [$0.report] } ?? [], logger: logger)
+        let keeper = makeVIPKeeper(store: kernel.stateDirectory, source: controller.state, logger: logger)
+        if let keeper { services.append(.init(service: keeper)) }
+        let api = GorbAPI(controller: controller, health: monitor, vips: keeper?.state, auth: APIAuth(token: token, scope: apiAuth.scope), peers: registrar.map { [$0.report] } ?? [], logger: logger)
         for listener in listeners {
             do {
                 try listener.prepare()
@@ -247,8 +251,37 @@ struct Run: AsyncParsableCommand {
             } catch {
                 logger.error("cleanup on exit failed", metadata: ["error": "\(error)"])
             }
+            do {
+                let removed = try await keeper?.removeOwned() ?? 0
+                logger.notice("removed owned VIPs on exit", metadata: ["count": "\(removed)"])
+            } catch {
+                logger.error("VIP cleanup on exit failed", metadata: ["error": "\(error)"])
+            }
         }
+        await keeper?.close()
         logger.notice("stopped; the kernel table is left as it is")
+    }
+}
+
+extension Run {
+    /// The VIP keeper, which idles until `settings.vips` is set (a reload may set it). With
+    /// `--fake-kernel` its addresses are in memory too (`lo` and the configured interface
+    /// exist), so trying the daemon never changes the host's interfaces.
+    func makeVIPKeeper(store directory: String, source: LatestValue<LoadBalancerState>, logger: Logger) -> VIPKeeper? {
+        let table: any AddressTable
+        if fakeKernel {
+            var interfaces: [String: UInt32] = ["lo": 1]
+            if let name = source.current.desired.settings.vips?.interface { interfaces[name] = interfaces[name] ?? 2 }
+            table = MemoryAddressTable(interfaces: interfaces)
+        } else {
+            do {
+                table = try KernelAddressTable(logger: logger)
+            } catch {
+                logger.error("VIPs will not be kept: cannot open an rtnetlink socket", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+        return VIPKeeper(table: table, store: VIPOwnershipStore(directory: directory), source: source, logger: logger)
     }
 }
 

@@ -6,9 +6,11 @@ import HummingbirdTesting
 import IPVS
 import IPVSTesting
 import Logging
+import Publishing
 import Reconciler
 import ServiceLifecycle
 import Spec
+import VIPs
 
 /// A daemon without sockets: the API's router over a controller whose loop runs against
 /// FakeIPVS, so a request that waits for its pass gets one.
@@ -35,11 +37,12 @@ struct Harness {
     let api: GorbAPI
 
     /// - Parameter kernel: the IPVS the daemon drives instead of ``ipvs`` (a failing one, say).
-    init(yaml: String = Harness.yaml, auth: APIAuth = .none, kernel: (any IPVS)? = nil) throws {
+    ///   - vips: the VIP keeper's published state, when the test has one.
+    init(yaml: String = Harness.yaml, auth: APIAuth = .none, kernel: (any IPVS)? = nil, vips: LatestValue<VIPsState>? = nil) throws {
         let file = try ValidatedFile.parse(bytes: Array(yaml.utf8), file: "gorb.yaml")
         let reconciler = Reconciler(ipvs: kernel ?? ipvs, interfaces: StaticInterfaces([:]), store: StateStore(directory: state), logger: Self.quiet)
         controller = Controller(reconciler: reconciler, initial: file, loadFile: { () throws(ConfigErrors) -> ValidatedFile in file }, resync: .seconds(3600), logger: Self.quiet)
-        api = GorbAPI(controller: controller, health: nil, auth: auth, applyTimeout: .seconds(5), logger: Self.quiet)
+        api = GorbAPI(controller: controller, health: nil, vips: vips, auth: auth, applyTimeout: .seconds(5), logger: Self.quiet)
     }
 
     /// Runs `body` with a client while the controller loop runs.

@@ -11,9 +11,10 @@ extension Resolver {
         }
         let path: [PathComponent] = [.key("settings")]
         settings.interface = interfaceOverride ?? options.interface
-        if let interface = options.interface, interface.isEmpty || interface.count > 15 || interface.contains("/") || interface.contains(" ") {
-            error(path + [.key("interface")], options.source["interface"], "'\(interface)' is not a valid interface name (1 to 15 characters, no '/' or spaces)")
+        if let interface = options.interface, let problem = InterfaceName.problem(interface, label: true) {
+            error(path + [.key("interface")], options.source["interface"], problem)
         }
+        settings.vips = resolveVIPs(options.vips)
         if let resync = options.resync {
             if let problem = Settings.resyncProblem(resync.duration, written: "\(resync)") {
                 error(path + [.key("resync")], options.source["resync"], problem)

@@ -31,6 +31,8 @@ public struct Settings: Sendable, Hashable {
     public var consul: ConsulSettings?
     /// The fleet store the overlay lives in; `nil`: the state directory (``EtcdSettings``).
     public var store: EtcdSettings?
+    /// Where the VIPs are kept as addresses; `nil`: the daemon leaves addresses alone.
+    public var vips: VIPSettings?
 
     public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
         self.interface = interface

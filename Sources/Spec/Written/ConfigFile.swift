@@ -42,12 +42,15 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var consul: ConsulSettingsOptions?
     /// Where the REST API's overrides live when several balancers share them (``StoreOptions``).
     public var store: StoreOptions?
+    /// Where the daemon keeps the VIPs as addresses; absent: it never adds or removes one.
+    public var vips: VIPOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case interface, resync, prune, timeouts
         case consul
         case store
+        case vips
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -61,6 +64,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         timeouts = reader.read(.timeouts, in: &context)
         consul = reader.read(.consul, in: &context)
         store = reader.read(.store, in: &context)
+        vips = reader.read(.vips, in: &context)
         source = reader.source
     }
 }
