@@ -69,6 +69,17 @@ let package = Package(
             name: "Publishing",
             swiftSettings: strictSettings
         ),
+        // BIRD's control socket (unix, reply codes), spoken in Swift: the BGP announcer's way to
+        // have BIRD re-read the routes file. No dependency: blocking I/O with deadlines.
+        .target(
+            name: "BIRDControl",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BIRDControlTests",
+            dependencies: ["BIRDControl"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Spec",
             dependencies: ["YAMLBridge", "Addresses"],

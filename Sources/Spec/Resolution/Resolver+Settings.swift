@@ -34,6 +34,7 @@ extension Resolver {
             settings.timeouts.tcpfin = kernelTimeout(timeouts.tcpfin, base + [.key("tcpfin")], timeouts.source["tcpfin"])
             settings.timeouts.udp = kernelTimeout(timeouts.udp, base + [.key("udp")], timeouts.source["udp"])
         }
+        settings.bgp = options.bgp.map { resolveBGP($0) }
         return settings
     }
 

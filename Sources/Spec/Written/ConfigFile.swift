@@ -38,10 +38,12 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var prune: String?
     /// The kernel's IPVS connection timeouts; those not given are left as they are.
     public var timeouts: TimeoutOptions?
+    /// Announcing the VIPs through BIRD (``BGPOptions``).
+    public var bgp: BGPOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case interface, resync, prune, timeouts
+        case interface, resync, prune, timeouts, bgp
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -53,6 +55,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         resync = reader.read(.resync, in: &context)
         prune = reader.read(.prune, in: &context)
         timeouts = reader.read(.timeouts, in: &context)
+        bgp = reader.read(.bgp, in: &context)
         source = reader.source
     }
 }
