@@ -75,6 +75,32 @@ let package = Package(
             name: "BIRDControl",
             swiftSettings: strictSettings
         ),
+        // The BGP announcer: which VIPs this host announces (a pure planner over the published
+        // state), the routes files BIRD includes, and the lifecycle service that drives BIRD.
+        .target(
+            name: "BGP",
+            dependencies: [
+                "BIRDControl",
+                "Reconciler",
+                "Checks",
+                "Spec",
+                "Addresses",
+                "Publishing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BGPTests",
+            dependencies: [
+                "BGP", "BIRDControl", "Reconciler", "Checks", "Spec", "Addresses", "Publishing", "IPVS", "IPVSTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BIRDControlTests",
             dependencies: ["BIRDControl"],

@@ -45,6 +45,8 @@ public actor Controller {
     private var tickets = PassTickets()
     private var stopping = false
     private(set) public var status: ControllerStatus
+    /// Host maintenance, saved in the state directory (``setMaintenance(enabled:reason:)``).
+    internal(set) public var maintenance: Maintenance
 
     /// The desired config (`file ⊕ overlay`, before health), published whenever it changes.
     public nonisolated let desired: LatestValue<Config>
@@ -54,6 +56,7 @@ public actor Controller {
     /// - Parameters:
     ///   - initial: the file validated at start (the daemon refuses to start without one).
     ///   - overlay: the REST API's overrides saved by the last run (``StateStore/loadOverlay()``).
+    ///   - maintenance: host maintenance as the last run left it (``StateStore/loadMaintenance()``).
     ///   - loadFile: re-reads the file on `SIGHUP`.
     ///   - resync: overrides `settings.resync`.
     ///   - health: the health checks' verdicts to compose with the desired weights; a new one
@@ -62,6 +65,7 @@ public actor Controller {
         reconciler: Reconciler,
         initial: ValidatedFile,
         overlay: Overlay = Overlay(),
+        maintenance: Maintenance = Maintenance(),
         loadFile: @escaping @Sendable () throws(ConfigErrors) -> ValidatedFile,
         resync: Duration? = nil,
         health: LatestValue<HealthVerdicts>? = nil,
@@ -72,6 +76,7 @@ public actor Controller {
         self.resyncOverride = resync
         self.health = health
         self.logger = logger
+        self.maintenance = maintenance
         let desiredConfig = DesiredConfig(file: initial, overlay: overlay)
         self.desiredConfig = desiredConfig
         let status = ControllerStatus(configPath: initial.path, overlayProblems: desiredConfig.problems, lastReloadAt: reconciler.now())
@@ -86,7 +91,8 @@ public actor Controller {
             health: verdicts,
             composition: Self.compose(desiredConfig.config, verdicts),
             kernel: nil,
-            status: status
+            status: status,
+            maintenance: maintenance
         ))
     }
 
@@ -243,7 +249,8 @@ public actor Controller {
             health: verdicts,
             composition: composition,
             kernel: kernel,
-            status: status
+            status: status,
+            maintenance: maintenance
         ))
         tickets.passed(status.passes, report: status.lastPass)
         return succeeded

@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 import Testing
 import YAMLBridge
@@ -11,6 +12,7 @@ import YAMLBridge
     @Test func emptySectionTakesTheDefaults() throws {
         let bgp = try #require(try config("settings:\n  bgp: {}\nservices: {}\n").settings.bgp)
         #expect(bgp == BGPSettings(birdSocket: "/run/bird/bird.ctl", routesFile: "/etc/bird/gorb-vips.conf", withdrawGrace: .seconds(5), holdDown: .seconds(10)))
+        #expect(bgp.routesFileIPv6 == "/etc/bird/gorb-vips-ipv6.conf")
     }
 
     @Test func writtenValues() throws {
@@ -23,7 +25,8 @@ import YAMLBridge
                 hold-down: 0s
             services: {}
             """
-        #expect(try config(yaml).settings.bgp == BGPSettings(birdSocket: "/run/bird/lb.ctl", routesFile: "/run/gorb/vips.conf", withdrawGrace: .seconds(2), holdDown: .zero))
+        #expect(try config(yaml).settings.bgp == BGPSettings(birdSocket: "/run/bird/lb.ctl", routesFile: "/run/gorb/vips.conf", routesFileIPv6: "/run/gorb/vips-ipv6.conf", withdrawGrace: .seconds(2), holdDown: .zero))
+        #expect(try config(yaml.replacingOccurrences(of: "hold-down: 0s", with: "routes-file-ipv6: /run/gorb/v6")).settings.bgp?.routesFileIPv6 == "/run/gorb/v6")
     }
 
     static let rows: [(yaml: String, message: String, line: Int, column: Int)] = [
@@ -32,6 +35,7 @@ import YAMLBridge
         ("settings:\n  bgp:\n    withdraw-grace: 10m\nservices: {}\n", "withdraw-grace must be from 0s to 5m, found 10m", 3, 21),
         ("settings:\n  bgp:\n    hold-down: 2h\nservices: {}\n", "hold-down must be from 0s to 1h, found 2h", 3, 16),
         ("settings:\n  bgp:\n    hold-down: 5\nservices: {}\n", "expected a duration like 5s", 3, 16),
+        ("settings:\n  bgp:\n    routes-file: /a\n    routes-file-ipv6: /a\nservices: {}\n", "routes-file-ipv6 must differ from routes-file", 4, 23),
         ("settings:\n  bgp:\n    bird_socket: /x\nservices: {}\n", "unknown key 'bird_socket' (did you mean 'bird-socket'?)", 3, 5),
     ]
 

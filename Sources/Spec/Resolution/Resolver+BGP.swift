@@ -21,6 +21,16 @@ extension Resolver {
                 bgp.routesFile = file
             }
         }
+        bgp.routesFileIPv6 = BGPSettings.ipv6File(beside: bgp.routesFile)
+        if let file = options.routesFileIPv6 {
+            if let problem = Self.pathProblem(file) {
+                error(path + [.key("routes-file-ipv6")], options.source["routes-file-ipv6"], "routes-file-ipv6 \(problem)")
+            } else if file == bgp.routesFile {
+                error(path + [.key("routes-file-ipv6")], options.source["routes-file-ipv6"], "routes-file-ipv6 must differ from routes-file: a static protocol takes routes of one family")
+            } else {
+                bgp.routesFileIPv6 = file
+            }
+        }
         if let grace = options.withdrawGrace {
             if grace.duration < .zero || grace.duration > .seconds(300) {
                 error(path + [.key("withdraw-grace")], options.source["withdraw-grace"], "withdraw-grace must be from 0s to 5m, found \(grace)")
