@@ -126,6 +126,7 @@ let package = Package(
         .executableTarget(
             name: "gorb-reconcile",
             dependencies: [
+                "BGP",
                 "Spec",
                 "IPVS",
                 "IPVSTesting",
@@ -270,6 +271,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
+                "BGP",
                 "Spec",
                 "Addresses",
                 "YAMLBridge",

@@ -1,8 +1,9 @@
+public import BGP
 public import Checks
 public import Hummingbird
 import NIOCore
 public import Logging
-import Publishing
+public import Publishing
 public import Reconciler
 
 /// The REST API: GORB's endpoints (same paths, field names, shapes and status codes, without its
@@ -19,14 +20,17 @@ public struct GorbAPI: Sendable {
     /// The probes' counters (``ProbeStatistics``), read per request; `nil`: nothing checks health.
     let health: HealthMonitor?
     let auth: APIAuth
+    /// The BGP announcer's own state; `nil` when `settings.bgp` is not set.
+    let bgp: LatestValue<BGPStatus>?
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
     let applyTimeout: Duration
 
-    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, auth: APIAuth = .none, bgp: LatestValue<BGPStatus>? = nil, applyTimeout: Duration = .seconds(10), logger: Logger) {
         self.controller = controller
         self.health = health
         self.auth = auth
+        self.bgp = bgp
         self.applyTimeout = applyTimeout
         self.logger = logger
     }
@@ -54,6 +58,7 @@ public struct GorbAPI: Sendable {
         addServiceRoutes(&table)
         addOverrideRoutes(&table)
         addOperationRoutes(&table)
+        addMaintenanceRoutes(&table)
         return table
     }
 

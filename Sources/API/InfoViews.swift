@@ -18,8 +18,12 @@ struct ServiceInfo: Encodable {
     /// not be read.
     var stats: StatsView?
     var statsError: String?
+    /// Whether the service's VIP is announced over BGP, and why not; absent without
+    /// `settings.bgp` or for a service without its own VIP (fwmark, interface address).
+    var bgp: BGPStatusView.VIP?
 
     enum CodingKeys: String, CodingKey {
+        case bgp
         case options, health, backends, quorum, stats
         case statsError = "stats-error"
     }

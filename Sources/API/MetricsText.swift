@@ -85,6 +85,7 @@ enum MetricsText {
             out.gauge("gorb_ipvs_backend_inactive_connections", "Inactive connections (the kernel's InActConn).", backendStats.map { ($0.0, Double($0.1.inactiveConnections)) })
         }
         out.gauge("gorb_ipvs_up", "1 when the kernel's IPVS table could be read for this scrape.", [([], observed == nil ? 0 : 1)])
+        BGPMetrics.render(into: &out, maintenance: state.maintenance, bgp: api.bgpStatus)
         return out.text
     }
 

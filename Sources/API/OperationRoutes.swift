@@ -8,7 +8,10 @@ extension GorbAPI {
     func addOperationRoutes(_ routes: inout RouteTable) {
         routes.add(.get, "/status") { _, _ in
             let state = state
-            return JSONBody.response(StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count))
+            var view = StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count)
+            view.maintenance = MaintenanceView(state.maintenance)
+            view.bgp = bgpStatus.map(BGPStatusView.init)
+            return JSONBody.response(view)
         }
         routes.add(.get, "/plan") { _, _ in
             do {
@@ -102,8 +105,13 @@ struct StatusView: Encodable {
     var changesApplied: Int
     var driftRepaired: Int
     var overrideProblems: [String]
+    /// Host maintenance (`POST /maintenance`).
+    var maintenance: MaintenanceView?
+    /// The BGP announcer; absent without `settings.bgp`.
+    var bgp: BGPStatusView?
 
     enum CodingKeys: String, CodingKey {
+        case maintenance, bgp
         case config
         case lastPass = "last-pass"
         case counts, passes

@@ -97,7 +97,8 @@ extension GorbAPI {
             options: ServiceView(service.service),
             health: healths.isEmpty ? 1 : healths.reduce(0, +) / Double(healths.count),
             backends: service.backends.map(\.id),
-            quorum: QuorumView(required: service.service.quorum, healthy: healthy, met: healthy >= service.service.quorum)
+            quorum: QuorumView(required: service.service.quorum, healthy: healthy, met: healthy >= service.service.quorum),
+            bgp: bgpView(ofService: service.id)
         )
     }
 

@@ -14,18 +14,21 @@ import Synchronization
 /// re-read them (`configure` over its control socket).
 ///
 /// It never reaches back into the loop and the loop never waits for it: a BIRD that is down, slow
-/// or refusing is retried with back-off (1s doubling to 30s) and reported in its own published
+/// or refusing is retried with back-off (1s doubling to 10s: a local socket is cheap to try) and reported in its own published
 /// ``status``. On graceful shutdown it withdraws every route, waits `withdraw-grace` for the
 /// routers to move the flows elsewhere, and only then returns (the service group shuts it down
 /// first: it is the last service listed). The kernel's IPVS table is not touched.
 public final class Announcer: ServiceLifecycle.Service, Sendable {
-    /// Has BIRD re-read its configuration; replaceable in tests.
-    public typealias Reconfigure = @Sendable (_ socket: String) async throws -> BIRDReply
+    /// Sends one command to BIRD over a fresh connection and returns its reply; replaceable in
+    /// tests. `configure` throws unless BIRD took the configuration.
+    public typealias Command = @Sendable (_ socket: String, _ command: String) async throws -> BIRDReply
 
     private let settings: BGPSettings
     private let states: LatestValue<LoadBalancerState>
     private let present: LatestValue<Set<IPAddress>>?
-    private let reconfigure: Reconfigure
+    private let command: Command
+    /// How often an idle announcer checks that BIRD still answers (`show status`).
+    private let probeInterval: Duration
     private let logger: Logger
     private let stopRequested = Mutex(false)
     /// The announcer's own state, for the API.
@@ -38,15 +41,20 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
         settings: BGPSettings,
         states: LatestValue<LoadBalancerState>,
         present: LatestValue<Set<IPAddress>>? = nil,
-        reconfigure: Reconfigure? = nil,
+        command: Command? = nil,
+        probeInterval: Duration = .seconds(5),
         logger: Logger
     ) {
         self.settings = settings
         self.states = states
         self.present = present
-        self.reconfigure = reconfigure ?? { socket in
-            try await NIOThreadPool.singleton.runIfActive { try birdConfigure(socket: socket, timeout: .seconds(10)) }
+        self.command = command ?? { socket, command in
+            try await NIOThreadPool.singleton.runIfActive {
+                let connection = try BIRDConnection(path: socket, timeout: .seconds(10))
+                return command == "configure" ? try connection.configure() : try connection.send(command)
+            }
         }
+        self.probeInterval = probeInterval
         self.logger = logger
     }
 
@@ -73,6 +81,7 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
         var inBIRD: Set<IPAddress>?
         var backoff: Duration = .seconds(1)
         var retryAt: ContinuousClock.Instant?
+        var probeAt: ContinuousClock.Instant = .now + probeInterval
         var iterator = wakes.makeAsyncIterator()
         while !Task.isCancelled {
             let stopping = stopRequested.withLock { $0 }
@@ -90,10 +99,16 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
                     retryAt = nil
                 } else {
                     retryAt = .now + backoff
-                    backoff = min(backoff * 2, .seconds(30))
+                    backoff = min(backoff * 2, .seconds(10))
                 }
             }
-            let next = [recheckAt, retryAt].compactMap { $0 }.min()
+            if target == inBIRD, .now >= probeAt {
+                // Idle: make sure BIRD is still there. When it is not, its routes went with it;
+                // once it answers again it is handed the routes anew.
+                if await !probe() { inBIRD = nil }
+                probeAt = .now + probeInterval
+            }
+            let next = [recheckAt, retryAt, target == inBIRD ? probeAt : nil].compactMap { $0 }.min()
             let timer = next.map { instant in
                 Task {
                     try? await Task.sleep(until: instant, clock: .continuous)
@@ -116,7 +131,7 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
             return false
         }
         do {
-            let reply = try await reconfigure(settings.birdSocket)
+            let reply = try await command(settings.birdSocket, "configure")
             status.update {
                 $0.inBIRD = vips
                 $0.birdReachable = true
@@ -134,6 +149,21 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
             }
             record(failure: "\(error)", unreachable: unreachable)
             logger.error("BGP: BIRD did not take the routes; retrying", metadata: ["error": "\(error)", "announce": "\(list.isEmpty ? "none" : list)"])
+            return false
+        }
+    }
+
+    /// `show status`: true when BIRD answers that it is up (`0013`).
+    private func probe() async -> Bool {
+        do {
+            let reply = try await command(settings.birdSocket, "show status")
+            guard reply.code == 13 else { throw BIRDError.rejected(command: "show status", reply: reply) }
+            if status.current.birdReachable != true { status.update { $0.birdReachable = true } }
+            return true
+        } catch {
+            status.update { $0.inBIRD = [] }
+            record(failure: "\(error)", unreachable: true)
+            logger.error("BGP: BIRD does not answer; its routes are gone with it", metadata: ["error": "\(error)"])
             return false
         }
     }

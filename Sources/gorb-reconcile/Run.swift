@@ -1,4 +1,5 @@
 import API
+import BGP
 import ArgumentParser
 import Checks
 import Foundation
@@ -130,6 +131,15 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let maintenance: Maintenance
+        do {
+            maintenance = try store.loadMaintenance()
+        } catch {
+            logger.critical("cannot read the host maintenance", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        if maintenance.enabled { logger.notice("in maintenance since the last run: nothing is announced", metadata: ["reason": "\(maintenance.reason ?? "-")"]) }
+
         let ipvs: any IPVS
         var kernelIPVS: KernelIPVS?
         if fakeKernel {
@@ -162,6 +172,7 @@ struct Run: AsyncParsableCommand {
             reconciler: reconciler,
             initial: initial,
             overlay: overlay,
+            maintenance: maintenance,
             loadFile: { () throws(ConfigErrors) -> ValidatedFile in
                 switch ConfigReader.read(options) {
                 case .success(let file): return file
@@ -197,7 +208,10 @@ struct Run: AsyncParsableCommand {
             .init(service: ReloadOnHangup(controller: controller, notifications: notifications, summary: summary, logger: logger)),
             .init(service: SystemdReadiness(notifications: notifications, controller: controller, summary: summary, logger: logger)),
         ]
-        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), logger: logger)
+        // The BGP announcer follows the published state; the VIP keeper's `present` set is wired
+        // here once VIPs are managed (nil: every VIP counts as present).
+        let announcer = initial.config.settings.bgp.map { Announcer(settings: $0, states: controller.state, logger: logger) }
+        let api = GorbAPI(controller: controller, health: monitor, auth: APIAuth(token: token, scope: apiAuth.scope), bgp: announcer?.status, logger: logger)
         for listener in listeners {
             do {
                 try listener.prepare()
@@ -218,6 +232,9 @@ struct Run: AsyncParsableCommand {
                 services.append(.init(service: application))
             }
         }
+        // Last, so the group shuts it down first: every route is withdrawn and the grace waited
+        // for while the loop, the checks and the API still run.
+        if let announcer { services.append(.init(service: announcer)) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -21,8 +21,9 @@ import Testing
         let file: String
         init(file: String) { self.file = file }
 
-        func reconfigure(_ socket: String) throws -> BIRDReply {
+        func answer(_ socket: String, _ command: String) throws -> BIRDReply {
             if failing.withLock({ $0 }) { throw BIRDError.unreachable(path: socket, reason: "Connection refused") }
+            if command == "show status" { return BIRDReply(code: 13, lines: ["Daemon is up and running"]) }
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             seen.withLock { $0.append(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "|")) }
             return BIRDReply(code: 3, lines: ["Reconfigured"])
@@ -42,7 +43,7 @@ import Testing
         let settings = BGPSettings(birdSocket: "/nonexistent.ctl", routesFile: harness.directory + "/vips.conf", withdrawGrace: .milliseconds(300), holdDown: .zero)
         let bird = FakeBIRD(file: settings.routesFile)
         bird.failing.withLock { $0 = true }
-        let announcer = Announcer(settings: settings, states: harness.controller.state, reconfigure: { try bird.reconfigure($0) }, logger: quietLogger)
+        let announcer = Announcer(settings: settings, states: harness.controller.state, command: { try bird.answer($0, $1) }, probeInterval: .milliseconds(100), logger: quietLogger)
         let group = ServiceGroup(services: [announcer], logger: quietLogger)
         let running = Task { try await group.run() }
 
@@ -63,6 +64,16 @@ import Testing
         #expect(announcer.status.current.view(ofService: "web")?.reason == "services-down")
         _ = await harness.applied(["web/a": .up])
         #expect(try await eventually { announcer.status.current.inBIRD.count == 1 })
+
+        // BIRD goes away while nothing changes: the idle probe notices, and once BIRD is back the
+        // routes are handed to it again.
+        let configures = announcer.status.current.configures
+        bird.failing.withLock { $0 = true }
+        #expect(try await eventually { announcer.status.current.birdReachable == false })
+        #expect(announcer.status.current.inBIRD.isEmpty)
+        bird.failing.withLock { $0 = false }
+        #expect(try await eventually { announcer.status.current.inBIRD.count == 1 && announcer.status.current.birdReachable == true })
+        #expect(announcer.status.current.configures == configures + 1)
 
         // Stop: withdrawn first, then the grace, then the service returns.
         let stopBegan = ContinuousClock.now

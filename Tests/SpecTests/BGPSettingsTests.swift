@@ -11,8 +11,8 @@ import YAMLBridge
 
     @Test func emptySectionTakesTheDefaults() throws {
         let bgp = try #require(try config("settings:\n  bgp: {}\nservices: {}\n").settings.bgp)
-        #expect(bgp == BGPSettings(birdSocket: "/run/bird/bird.ctl", routesFile: "/etc/bird/gorb-vips.conf", withdrawGrace: .seconds(5), holdDown: .seconds(10)))
-        #expect(bgp.routesFileIPv6 == "/etc/bird/gorb-vips-ipv6.conf")
+        #expect(bgp == BGPSettings(birdSocket: "/run/bird/bird.ctl", routesFile: "/etc/bird/gorb/vips.conf", withdrawGrace: .seconds(5), holdDown: .seconds(10)))
+        #expect(bgp.routesFileIPv6 == "/etc/bird/gorb/vips-ipv6.conf")
     }
 
     @Test func writtenValues() throws {

@@ -2,7 +2,7 @@
 /// withdrawing. Present only when the file has a `bgp` section: without it nothing is announced.
 public struct BGPSettings: Sendable, Hashable {
     public static let defaultBIRDSocket = "/run/bird/bird.ctl"
-    public static let defaultRoutesFile = "/etc/bird/gorb-vips.conf"
+    public static let defaultRoutesFile = "/etc/bird/gorb/vips.conf"
 
     /// BIRD's control socket (`birdc -s`).
     public var birdSocket: String

@@ -4,7 +4,7 @@ public import YAMLBridge
 public struct BGPOptions: Sendable, Hashable, Encodable, NodeReadable {
     /// BIRD's control socket (default `/run/bird/bird.ctl`).
     public var birdSocket: String?
-    /// The file of IPv4 routes the daemon writes and the operator's `bird.conf` includes in an
+    /// The file of IPv4 routes (default `/etc/bird/gorb/vips.conf`) the daemon writes and the operator's `bird.conf` includes in an
     /// `ipv4` static protocol.
     public var routesFile: String?
     /// The same for IPv6 (a static protocol has one channel, and BIRD refuses an IPv6 route in an
