@@ -105,8 +105,11 @@ public final class Announcer: ServiceLifecycle.Service, Sendable {
             if target == inBIRD, .now >= probeAt {
                 // Idle: make sure BIRD is still there. When it is not, its routes went with it;
                 // once it answers again it is handed the routes anew.
-                if await !probe() { inBIRD = nil }
                 probeAt = .now + probeInterval
+                if await !probe() {
+                    inBIRD = nil
+                    continue
+                }
             }
             let next = [recheckAt, retryAt, target == inBIRD ? probeAt : nil].compactMap { $0 }.min()
             let timer = next.map { instant in
