@@ -69,6 +69,43 @@ let package = Package(
             name: "Publishing",
             swiftSettings: strictSettings
         ),
+        // BIRD's control socket (unix, reply codes), spoken in Swift: the BGP announcer's way to
+        // have BIRD re-read the routes file. No dependency: blocking I/O with deadlines.
+        .target(
+            name: "BIRDControl",
+            swiftSettings: strictSettings
+        ),
+        // The BGP announcer: which VIPs this host announces (a pure planner over the published
+        // state), the routes files BIRD includes, and the lifecycle service that drives BIRD.
+        .target(
+            name: "BGP",
+            dependencies: [
+                "BIRDControl",
+                "Reconciler",
+                "Checks",
+                "Spec",
+                "Addresses",
+                "Publishing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BGPTests",
+            dependencies: [
+                "BGP", "BIRDControl", "Reconciler", "Checks", "Spec", "Addresses", "Publishing", "IPVS", "IPVSTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BIRDControlTests",
+            dependencies: ["BIRDControl"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Spec",
             dependencies: ["YAMLBridge", "Addresses"],
@@ -113,6 +150,7 @@ let package = Package(
             name: "gorb-reconcile",
             dependencies: [
                 "FleetStore",
+                "BGP",
                 "Spec",
                 "IPVS",
                 "IPVSTesting",
@@ -371,6 +409,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
+                "BGP",
                 "Spec",
                 "Addresses",
                 "YAMLBridge",

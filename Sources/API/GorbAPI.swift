@@ -1,3 +1,4 @@
+public import BGP
 public import Checks
 public import Hummingbird
 import NIOCore
@@ -22,6 +23,8 @@ public struct GorbAPI: Sendable {
     /// The VIP keeper's state (``VIPsState``); `nil`: no keeper runs.
     let vips: LatestValue<VIPsState>?
     let auth: APIAuth
+    /// The BGP announcer's own state; `nil` when `settings.bgp` is not set.
+    let bgp: LatestValue<BGPStatus>?
     let logger: Logger
     /// How long a change waits for the pass that applies it before answering anyway.
     let applyTimeout: Duration
@@ -30,13 +33,14 @@ public struct GorbAPI: Sendable {
     /// The web console's live feed (`GET /events`); the daemon runs it as a service.
     public let console: ConsoleFeed
 
-    public init(controller: Controller, health: HealthMonitor?, vips: LatestValue<VIPsState>? = nil, auth: APIAuth = .none, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], sections: ConsoleSections = .init(), logger: Logger) {
+    public init(controller: Controller, health: HealthMonitor?, vips: LatestValue<VIPsState>? = nil, auth: APIAuth = .none, bgp: LatestValue<BGPStatus>? = nil, applyTimeout: Duration = .seconds(10), peers: [PeerReport] = [], sections: ConsoleSections = .init(), logger: Logger) {
         self.controller = controller
         self.peers = peers
         console = ConsoleFeed(controller: controller, health: health, auth: auth, sections: sections, logger: logger)
         self.health = health
         self.vips = vips
         self.auth = auth
+        self.bgp = bgp
         self.applyTimeout = applyTimeout
         self.logger = logger
     }
@@ -67,6 +71,7 @@ public struct GorbAPI: Sendable {
         addOverrideRoutes(&table)
         addOperationRoutes(&table)
         addConsoleRoutes(&table)
+        addMaintenanceRoutes(&table)
         return table
     }
 

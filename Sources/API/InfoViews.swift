@@ -20,8 +20,12 @@ struct ServiceInfo: Encodable {
     var statsError: String?
     /// Whether its VIP is on the VIP interface, when `settings.vips` is set.
     var vip: ServiceVIPView?
+    /// Whether the service's VIP is announced over BGP, and why not; absent without
+    /// `settings.bgp` or for a service without its own VIP (fwmark, interface address).
+    var bgp: BGPStatusView.VIP?
 
     enum CodingKeys: String, CodingKey {
+        case bgp
         case options, health, backends, quorum, stats
         case statsError = "stats-error"
         case vip

@@ -87,6 +87,7 @@ enum MetricsText {
         out.gauge("gorb_ipvs_up", "1 when the kernel's IPVS table could be read for this scrape.", [([], observed == nil ? 0 : 1)])
         if let store = api.controller.overlayStore.status { StoreStatusView.metrics(store, into: &out) }
         vipMetrics(api.vipsState, into: &out)
+        BGPMetrics.render(into: &out, maintenance: state.maintenance, bgp: api.bgpStatus)
         return out.text
     }
 

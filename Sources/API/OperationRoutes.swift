@@ -11,6 +11,8 @@ extension GorbAPI {
             var view = StatusView(state.status, config: state.desired, overrides: state.overlay.overrides.count)
             view.store = controller.overlayStore.status.map(StoreStatusView.init)
             view.vips = vipsState.flatMap(VIPsStatusView.init)
+            view.maintenance = MaintenanceView(state.maintenance)
+            view.bgp = bgpStatus.map(BGPStatusView.init)
             return JSONBody.response(StatusWithPeers(base: view, peers: peers))
         }
         routes.add(.get, "/plan") { _, _ in
@@ -109,9 +111,14 @@ struct StatusView: Encodable {
     var store: StoreStatusView?
     /// The VIP keeper, when `settings.vips` is set.
     var vips: VIPsStatusView?
+    /// Host maintenance (`POST /maintenance`).
+    var maintenance: MaintenanceView?
+    /// The BGP announcer; absent without `settings.bgp`.
+    var bgp: BGPStatusView?
 
     enum CodingKeys: String, CodingKey {
         case store
+        case maintenance, bgp
         case config
         case lastPass = "last-pass"
         case counts, passes

@@ -100,7 +100,8 @@ extension GorbAPI {
             health: healths.isEmpty ? 1 : healths.reduce(0, +) / Double(healths.count),
             backends: service.backends.map(\.id),
             quorum: QuorumView(required: service.service.quorum, healthy: healthy, met: healthy >= service.service.quorum),
-            vip: ServiceVIPView(service.service, in: vipsState)
+            vip: ServiceVIPView(service.service, in: vipsState),
+            bgp: bgpView(ofService: service.id)
         )
     }
 

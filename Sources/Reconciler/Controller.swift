@@ -49,6 +49,8 @@ public actor Controller {
     private var tickets = PassTickets()
     private var stopping = false
     private(set) public var status: ControllerStatus
+    /// Host maintenance, saved in the state directory (``setMaintenance(enabled:reason:)``).
+    internal(set) public var maintenance: Maintenance
 
     /// The desired config (`file ⊕ overlay`, before health), published whenever it changes.
     public nonisolated let desired: LatestValue<Config>
@@ -58,6 +60,7 @@ public actor Controller {
     /// - Parameters:
     ///   - initial: the file validated at start (the daemon refuses to start without one).
     ///   - overlay: the REST API's overrides saved by the last run (``StateStore/loadOverlay()``).
+    ///   - maintenance: host maintenance as the last run left it (``StateStore/loadMaintenance()``).
     ///   - loadFile: re-reads the file on `SIGHUP`.
     ///   - resync: overrides `settings.resync`.
     ///   - health: the health checks' verdicts to compose with the desired weights; a new one
@@ -69,6 +72,7 @@ public actor Controller {
         initial: ValidatedFile,
         overlay: Overlay = Overlay(),
         overlayStore: (any OverlayStore)? = nil,
+        maintenance: Maintenance = Maintenance(),
         loadFile: @escaping @Sendable () throws(ConfigErrors) -> ValidatedFile,
         resync: Duration? = nil,
         health: LatestValue<HealthVerdicts>? = nil,
@@ -81,6 +85,7 @@ public actor Controller {
         self.logger = logger
         self.overlayStore = overlayStore ?? LocalOverlayStore(reconciler.store, overlay: overlay)
         overlayRevision = self.overlayStore.current.revision
+        self.maintenance = maintenance
         let desiredConfig = DesiredConfig(file: initial, overlay: overlay)
         self.desiredConfig = desiredConfig
         let status = ControllerStatus(configPath: initial.path, overlayProblems: desiredConfig.problems, lastReloadAt: reconciler.now())
@@ -95,7 +100,8 @@ public actor Controller {
             health: verdicts,
             composition: Self.compose(desiredConfig.config, verdicts),
             kernel: nil,
-            status: status
+            status: status,
+            maintenance: maintenance
         ))
     }
 
@@ -252,7 +258,8 @@ public actor Controller {
             health: verdicts,
             composition: composition,
             kernel: kernel,
-            status: status
+            status: status,
+            maintenance: maintenance
         ))
         tickets.passed(status.passes, report: status.lastPass)
         return succeeded

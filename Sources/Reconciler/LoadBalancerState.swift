@@ -25,11 +25,13 @@ public struct LoadBalancerState: Sendable {
     public var kernel: KernelRead?
     /// The loop's counters, the last pass and the last reload.
     public var status: ControllerStatus
+    /// Host maintenance: consumers take this host out of the tier while it is on.
+    public var maintenance: Maintenance
 
     /// The file's services by id, for ``BackendState/fileWeight``.
     private let fileIndex: [String: Int]
 
-    public init(file: ValidatedFile, overlay: Overlay, desired: Config, health: HealthVerdicts?, composition: Composition, kernel: KernelRead?, status: ControllerStatus) {
+    public init(file: ValidatedFile, overlay: Overlay, desired: Config, health: HealthVerdicts?, composition: Composition, kernel: KernelRead?, status: ControllerStatus, maintenance: Maintenance = Maintenance()) {
         self.file = file
         self.overlay = overlay
         self.desired = desired
@@ -37,6 +39,7 @@ public struct LoadBalancerState: Sendable {
         self.composition = composition
         self.kernel = kernel
         self.status = status
+        self.maintenance = maintenance
         var index: [String: Int] = [:]
         for (position, service) in file.config.services.enumerated() { index[service.id] = position }
         fileIndex = index

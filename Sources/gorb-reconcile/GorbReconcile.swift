@@ -14,7 +14,7 @@ struct GorbReconcile: AsyncParsableCommand {
             'weight', 'overrides' and 'reload' ask the running daemon through its REST API (--api).
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Run.self, StatusCommand.self, Drain.self, Undrain.self, Weight.self, Overrides.self, Reload.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Run.self, StatusCommand.self, Drain.self, Undrain.self, Weight.self, Overrides.self, Reload.self, MaintenanceCommand.self]
     )
 }
 

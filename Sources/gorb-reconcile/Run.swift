@@ -1,4 +1,5 @@
 import API
+import BGP
 import ArgumentParser
 import Checks
 import FleetStore
@@ -138,6 +139,15 @@ struct Run: AsyncParsableCommand {
             }
         }
 
+        let maintenance: Maintenance
+        do {
+            maintenance = try store.loadMaintenance()
+        } catch {
+            logger.critical("cannot read the host maintenance", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        if maintenance.enabled { logger.notice("in maintenance since the last run: nothing is announced", metadata: ["reason": "\(maintenance.reason ?? "-")"]) }
+
         let ipvs: any IPVS
         var kernelIPVS: KernelIPVS?
         if fakeKernel {
@@ -171,6 +181,7 @@ struct Run: AsyncParsableCommand {
             initial: initial,
             overlay: overlay,
             overlayStore: fleet,
+            maintenance: maintenance,
             loadFile: { () throws(ConfigErrors) -> ValidatedFile in
                 switch ConfigReader.read(options) {
                 case .success(let file): return file
@@ -211,7 +222,10 @@ struct Run: AsyncParsableCommand {
         if let registrar { services.append(.init(service: registrar)) }
         let keeper = makeVIPKeeper(store: kernel.stateDirectory, source: controller.state, logger: logger)
         if let keeper { services.append(.init(service: keeper)) }
-        let api = GorbAPI(controller: controller, health: monitor, vips: keeper?.state, auth: APIAuth(token: token, scope: apiAuth.scope), peers: registrar.map { [$0.report] } ?? [], logger: logger)
+        // The BGP announcer follows the published state and, with settings.vips, announces only
+        // the VIPs the keeper has on the interface.
+        let announcer = initial.config.settings.bgp.map { Announcer(settings: $0, states: controller.state, logger: logger) }
+        let api = GorbAPI(controller: controller, health: monitor, vips: keeper?.state, auth: APIAuth(token: token, scope: apiAuth.scope), bgp: announcer?.status, peers: registrar.map { [$0.report] } ?? [], logger: logger)
         for listener in listeners {
             do {
                 try listener.prepare()
@@ -235,6 +249,9 @@ struct Run: AsyncParsableCommand {
         // Last, so it stops first: its end closes every open `GET /events`, which the HTTP
         // servers' graceful shutdown would otherwise wait for.
         services.append(.init(service: ConsoleFeedService(feed: api.console)))
+        // Last, so the group shuts it down first: every route is withdrawn and the grace waited
+        // for while the loop, the checks and the API still run.
+        if let announcer { services.append(.init(service: announcer)) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -37,6 +37,7 @@ extension Resolver {
             settings.timeouts.udp = kernelTimeout(timeouts.udp, base + [.key("udp")], timeouts.source["udp"])
         }
         settings.store = resolveStore(options.store, path: path)
+        settings.bgp = options.bgp.map { resolveBGP($0) }
         return settings
     }
 

@@ -33,12 +33,15 @@ public struct Settings: Sendable, Hashable {
     public var store: EtcdSettings?
     /// Where the VIPs are kept as addresses; `nil`: the daemon leaves addresses alone.
     public var vips: VIPSettings?
+    /// Announcing the VIPs over BGP through BIRD; `nil`: nothing is announced.
+    public var bgp: BGPSettings?
 
-    public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts()) {
+    public init(interface: String? = nil, resync: Duration = .seconds(30), prune: PruneMode = .owned, timeouts: KernelTimeouts = KernelTimeouts(), bgp: BGPSettings? = nil) {
         self.interface = interface
         self.resync = resync
         self.prune = prune
         self.timeouts = timeouts
+        self.bgp = bgp
     }
 
     /// Why `resync` (as written: `text`) is not a resync period, or `nil` if it is: one rule for

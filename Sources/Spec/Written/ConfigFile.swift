@@ -44,6 +44,8 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
     public var store: StoreOptions?
     /// Where the daemon keeps the VIPs as addresses; absent: it never adds or removes one.
     public var vips: VIPOptions?
+    /// Announcing the VIPs through BIRD (``BGPOptions``).
+    public var bgp: BGPOptions?
     public var source = SourceMarks()
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -51,6 +53,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         case consul
         case store
         case vips
+        case bgp
     }
     static let fieldNames = FieldNames(CodingKeys.self)
 
@@ -65,6 +68,7 @@ public struct SettingsOptions: Sendable, Hashable, Encodable, NodeReadable {
         consul = reader.read(.consul, in: &context)
         store = reader.read(.store, in: &context)
         vips = reader.read(.vips, in: &context)
+        bgp = reader.read(.bgp, in: &context)
         source = reader.source
     }
 }
