@@ -221,7 +221,10 @@ public actor Controller {
             status.record(report, at: reconciler.now(), repairing: repairing)
             kernel = report.kernel
             if report.applied > 0 || !report.failures.isEmpty {
-                logger.info("pass", metadata: ["applied": "\(report.applied)", "failed": "\(report.failures.count)", "draining": "\(report.draining)", "duration": "\(report.duration)"])
+                var metadata: Logger.Metadata = ["applied": "\(report.applied)", "failed": "\(report.failures.count)", "draining": "\(report.draining)", "duration": "\(report.duration)"]
+                for (kind, count) in report.appliedByKind { metadata[kind.rawValue] = "\(count)" }
+                if report.applied > Reconciler.changesLoggedAtInfo { metadata["logged"] = "first \(Reconciler.changesLoggedAtInfo) at info, all at debug" }
+                logger.info("pass", metadata: metadata)
             } else {
                 logger.debug("pass: in sync", metadata: ["duration": "\(report.duration)"])
             }
