@@ -65,7 +65,11 @@ public struct Reconciler: Sendable {
     public func apply(_ config: Config) throws(ReconcileError) -> PassReport {
         let started = ContinuousClock.now
         let readAt = now()
-        let outcome = try plan(config)
+        return try carryOut(plan(config), started: started, readAt: readAt)
+    }
+
+    /// Applies a plan, logs what it did, saves the ownership if it changed.
+    func carryOut(_ outcome: PlanOutcome, started: ContinuousClock.Instant, readAt: WallTime) throws(ReconcileError) -> PassReport {
         var failures = outcome.problems
         var applied = 0
         var appliedByKind: [PlanStep.Kind: Int] = [:]
