@@ -40,6 +40,8 @@ public actor Controller {
     /// The last composition, with the versions of the desired config and the verdicts it was made
     /// from: a quiet resync (most passes) composes nothing.
     private var composed: (desired: Int, health: Int, composition: Composition)?
+    /// The desired config `composed` was made from.
+    private var composedFrom: Config?
     /// The effective config the last pass applied in full, when it succeeded: a pass started by
     /// a change (reload, REST API, health) plans and reads only what differs from it; `nil`
     /// sends the next pass over the whole table.
@@ -278,8 +280,16 @@ public actor Controller {
         if let composed, composed.desired == desiredVersion, composed.health == healthVersion {
             return (health?.value, composed.composition)
         }
-        let composition = Self.compose(desiredConfig.config, health?.value)
+        let composition: Composition
+        if let composed, composed.health == healthVersion, let verdicts = health?.value, let before = composedFrom {
+            // Only the desired config changed (a REST API change, a reload): the services it
+            // left alone compose as before.
+            composition = Composition(desiredConfig.config, health: verdicts, previous: composed.composition, previousDesired: before)
+        } else {
+            composition = Self.compose(desiredConfig.config, health?.value)
+        }
         composed = (desiredVersion, healthVersion, composition)
+        composedFrom = desiredConfig.config
         return (health?.value, composition)
     }
 
