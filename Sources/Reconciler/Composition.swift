@@ -34,24 +34,54 @@ public struct Composition: Sendable {
         effective = desired
         standings = [:]
         standings.reserveCapacity(desired.services.count)
-        for (serviceIndex, service) in desired.services.enumerated() {
-            var standing = Standing(healthy: 0, total: 0, quorum: service.quorum)
-            var fallbackIndex: Int?
-            for (index, backend) in service.backends.enumerated() {
-                if backend.fallback {
-                    fallbackIndex = index
-                    continue
-                }
-                let verdict = health[service.id, backend.id] ?? .unchecked(backend)
-                standing.total += 1
-                if verdict.countsAsHealthy { standing.healthy += 1 }
-                let weight = verdict.factor.weight(desired: backend.weight)
-                // Written only where health changes it: a healthy table is never copied.
-                if weight != backend.weight { effective.services[serviceIndex].backends[index].weight = weight }
-            }
-            if let fallbackIndex, standing.up { effective.services[serviceIndex].backends[fallbackIndex].weight = 0 }
-            standings[service.id] = standing
+        for serviceIndex in desired.services.indices { compose(serviceIndex, of: desired, health) }
+    }
+
+    /// `previous` (made from `previousDesired` with the same verdicts) brought up to `desired`:
+    /// only the services that differ are composed again, so a REST API change costs its
+    /// services, not the table (the other services' results are the same values).
+    public init(_ desired: Config, health: HealthVerdicts, previous: Composition, previousDesired: Config) {
+        effective = desired
+        standings = [:]
+        guard previousDesired.services.count == previous.effective.services.count else {
+            for serviceIndex in desired.services.indices { compose(serviceIndex, of: desired, health) }
+            return
         }
+        standings = previous.standings
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(previousDesired.services.count)
+        for (position, service) in previousDesired.services.enumerated() { positions[service.id] = position }
+        var present = Set<String>()
+        present.reserveCapacity(desired.services.count)
+        for (serviceIndex, service) in desired.services.enumerated() {
+            present.insert(service.id)
+            if let position = positions[service.id], previousDesired.services[position] == service {
+                effective.services[serviceIndex] = previous.effective.services[position]
+            } else {
+                compose(serviceIndex, of: desired, health)
+            }
+        }
+        if standings.count > present.count { standings = standings.filter { present.contains($0.key) } }
+    }
+
+    private mutating func compose(_ serviceIndex: Int, of desired: Config, _ health: HealthVerdicts) {
+        let service = desired.services[serviceIndex]
+        var standing = Standing(healthy: 0, total: 0, quorum: service.quorum)
+        var fallbackIndex: Int?
+        for (index, backend) in service.backends.enumerated() {
+            if backend.fallback {
+                fallbackIndex = index
+                continue
+            }
+            let verdict = health[service.id, backend.id] ?? .unchecked(backend)
+            standing.total += 1
+            if verdict.countsAsHealthy { standing.healthy += 1 }
+            let weight = verdict.factor.weight(desired: backend.weight)
+            // Written only where health changes it: a healthy table is never copied.
+            if weight != backend.weight { effective.services[serviceIndex].backends[index].weight = weight }
+        }
+        if let fallbackIndex, standing.up { effective.services[serviceIndex].backends[fallbackIndex].weight = 0 }
+        standings[service.id] = standing
     }
 
     /// No health checks (`apply`, `plan`, tests without a monitor): the desired config as it is.

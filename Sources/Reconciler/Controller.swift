@@ -44,6 +44,12 @@ public actor Controller {
     /// The last composition, with the versions of the desired config and the verdicts it was made
     /// from: a quiet resync (most passes) composes nothing.
     private var composed: (desired: Int, health: Int, composition: Composition)?
+    /// The desired config `composed` was made from.
+    private var composedFrom: Config?
+    /// The effective config the last pass applied in full, when it succeeded: a pass started by
+    /// a change (reload, REST API, health) plans and reads only what differs from it; `nil`
+    /// sends the next pass over the whole table.
+    private var baseline: Config?
     private var pending: Set<Trigger> = [.change]
     private var waiter: CheckedContinuation<Void, Never>?
     private var tickets = PassTickets()
@@ -142,7 +148,9 @@ public actor Controller {
                 if Task.isCancelled || stopping { break }
                 if triggers.contains(.reload) { reload() }
                 expireOverrides()
-                if runPass(repairing: triggers == [.resync]) {
+                // Only the resync timer (and the first pass) reads and plans the whole table;
+                // a change is planned against what it changed.
+                if runPass(repairing: triggers == [.resync], changesOnly: !triggers.contains(.resync)) {
                     backoff = .seconds(1)
                     retryAt = nil
                 } else {
@@ -223,20 +231,36 @@ public actor Controller {
 
     /// One pass; true when it fully succeeded.
     ///
-    /// - Parameter repairing: nothing changed the desired state since the last pass (a quiet
-    ///   resync), so whatever it changes is drift repaired.
+    /// - Parameters:
+    ///   - repairing: nothing changed the desired state since the last pass (a quiet resync), so
+    ///     whatever it changes is drift repaired.
+    ///   - changesOnly: plan and read only the services that changed since the last successful
+    ///     pass (``Reconciler/applyChanges(from:to:previous:)``), when there was one.
     @discardableResult
-    public func runPass(repairing: Bool = false) -> Bool {
+    public func runPass(repairing: Bool = false, changesOnly: Bool = false) -> Bool {
         status.passes += 1
         let (verdicts, composition) = currentComposition()
         let succeeded: Bool
         var kernel: KernelRead?
+        let previous = baseline
+        baseline = nil
         do {
-            let report = try reconciler.apply(composition.effective)
+            let report: PassReport
+            if changesOnly, let previous, let read = state.current.kernel,
+                let partial = try reconciler.applyChanges(from: previous, to: composition.effective, previous: read)
+            {
+                report = partial
+            } else {
+                report = try reconciler.apply(composition.effective)
+            }
+            if report.succeeded { baseline = composition.effective }
             status.record(report, at: reconciler.now(), repairing: repairing)
             kernel = report.kernel
             if report.applied > 0 || !report.failures.isEmpty {
-                logger.info("pass", metadata: ["applied": "\(report.applied)", "failed": "\(report.failures.count)", "draining": "\(report.draining)", "duration": "\(report.duration)"])
+                var metadata: Logger.Metadata = ["applied": "\(report.applied)", "failed": "\(report.failures.count)", "draining": "\(report.draining)", "duration": "\(report.duration)"]
+                for (kind, count) in report.appliedByKind { metadata[kind.rawValue] = "\(count)" }
+                if report.applied > Reconciler.changesLoggedAtInfo { metadata["logged"] = "first \(Reconciler.changesLoggedAtInfo) at info, all at debug" }
+                logger.info("pass", metadata: metadata)
             } else {
                 logger.debug("pass: in sync", metadata: ["duration": "\(report.duration)"])
             }
@@ -272,8 +296,16 @@ public actor Controller {
         if let composed, composed.desired == desiredVersion, composed.health == healthVersion {
             return (health?.value, composed.composition)
         }
-        let composition = Self.compose(desiredConfig.config, health?.value)
+        let composition: Composition
+        if let composed, composed.health == healthVersion, let verdicts = health?.value, let before = composedFrom {
+            // Only the desired config changed (a REST API change, a reload): the services it
+            // left alone compose as before.
+            composition = Composition(desiredConfig.config, health: verdicts, previous: composed.composition, previousDesired: before)
+        } else {
+            composition = Self.compose(desiredConfig.config, health?.value)
+        }
         composed = (desiredVersion, healthVersion, composition)
+        composedFrom = desiredConfig.config
         return (health?.value, composition)
     }
 

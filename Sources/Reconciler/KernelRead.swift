@@ -9,8 +9,15 @@ public struct KernelRead: Sendable {
     /// The subjects (`web`, `web/web-1`) whose change failed; `nil`: the pass changed nothing.
     private let failed: Set<String>?
     private let positions: [String: Int]
-    /// When the kernel was read (at the start of the pass).
-    public let readAt: WallTime
+    /// Services read again since (by passes over what changed): their objects as those passes
+    /// left them, in place of what this read holds. `nil` objects: no longer desired.
+    private var newer: [String: Objects] = [:]
+    /// When the kernel was read (at the start of the pass; the latest pass's, when later passes
+    /// re-read the services they changed).
+    public private(set) var readAt: WallTime
+
+    /// One service's objects in the kernel: the service and its backends by id.
+    public typealias Objects = (service: IPVSService?, backends: [String: IPVSDestination])
 
     init(desired: DesiredState, actual: ActualState, failures: [ReconcileProblem]?, readAt: WallTime) {
         self.desired = desired
@@ -26,6 +33,7 @@ public struct KernelRead: Sendable {
     /// The kernel's service `id` and its backends by id, after the pass: what it read, with the
     /// desired weight wherever the pass's change succeeded (a created object has no traffic yet).
     public func objects(of id: String) -> (service: IPVSService?, backends: [String: IPVSDestination]) {
+        if let objects = newer[id] { return objects }
         guard let position = positions[id] else { return (nil, [:]) }
         let wanted = desired.services[position]
         let held = actual.services[wanted.service.key]
@@ -50,5 +58,13 @@ public struct KernelRead: Sendable {
             }
         }
         return (held?.service ?? wanted.service, backends)
+    }
+
+    /// This read with the services `ids` as a later, partial read (`fresh`) has them.
+    func replacing(_ ids: Set<String>, with fresh: KernelRead) -> KernelRead {
+        var merged = self
+        for id in ids { merged.newer[id] = fresh.objects(of: id) }
+        merged.readAt = fresh.readAt
+        return merged
     }
 }

@@ -33,6 +33,10 @@ public struct Reconciler: Sendable {
         self.now = now
     }
 
+    /// How many applied changes a pass logs at info level; the rest go to debug, and the pass's
+    /// own line counts them by kind.
+    public static let changesLoggedAtInfo = 10
+
     /// What a pass over `config` would do, without doing it.
     public func plan(_ config: Config) throws(ReconcileError) -> PlanOutcome {
         let ownership: Ownership
@@ -61,7 +65,11 @@ public struct Reconciler: Sendable {
     public func apply(_ config: Config) throws(ReconcileError) -> PassReport {
         let started = ContinuousClock.now
         let readAt = now()
-        let outcome = try plan(config)
+        return try carryOut(plan(config), started: started, readAt: readAt)
+    }
+
+    /// Applies a plan, logs what it did, saves the ownership if it changed.
+    func carryOut(_ outcome: PlanOutcome, started: ContinuousClock.Instant, readAt: WallTime) throws(ReconcileError) -> PassReport {
         var failures = outcome.problems
         var applied = 0
         var appliedByKind: [PlanStep.Kind: Int] = [:]
@@ -79,7 +87,13 @@ public struct Reconciler: Sendable {
                 } else {
                     applied += 1
                     appliedByKind[step.kind, default: 0] += 1
-                    logger.info("applied", metadata: ["kind": "\(step.kind.rawValue)", "change": "\(step.change)", "subject": "\(step.subject)"])
+                    // The first few at info, every one at debug: a cold start of 11,000 objects
+                    // logged 11,000 lines; the pass line counts them by kind.
+                    logger.log(
+                        level: applied <= Self.changesLoggedAtInfo ? .info : .debug,
+                        "applied",
+                        metadata: ["kind": "\(step.kind.rawValue)", "change": "\(step.change)", "subject": "\(step.subject)"]
+                    )
                 }
             }
         }

@@ -62,4 +62,31 @@ import Testing
         let config = try Self.config()
         #expect(Composition(unchecked: config).effective == config)
     }
+
+    @Test func recomposingAChangedConfigEqualsComposingItWhole() throws {
+        let health = HealthVerdicts([
+            BackendKey(service: "web", backend: "a"): Self.verdict(.down, .out),
+            BackendKey(service: "web", backend: "b"): Self.verdict(.up, .ramp(step: 5)),
+        ])
+        var before = try Self.config(quorum: 2)
+        var other = before.services[0]
+        other.id = "api"
+        before.services.append(other)
+        let previous = Composition(before, health: health)
+        var after = before
+        after.services[0].backends[1].weight = 80  // web changes, api does not
+        after.services.append(other)
+        after.services[2].id = "new"
+        let recomposed = Composition(after, health: health, previous: previous, previousDesired: before)
+        let whole = Composition(after, health: health)
+        #expect(recomposed.effective == whole.effective)
+        #expect(recomposed.standings == whole.standings)
+        #expect(recomposed.effective.services[0][backendID: "b"]?.weight == 40)
+        // Services that left take their standings with them.
+        var fewer = after
+        fewer.services.removeLast(2)
+        let shrunk = Composition(fewer, health: health, previous: recomposed, previousDesired: after)
+        #expect(shrunk.standings.keys.sorted() == ["web"])
+        #expect(shrunk.effective == Composition(fewer, health: health).effective)
+    }
 }
