@@ -162,6 +162,7 @@ let package = Package(
                 "RouteNetlink",
                 "SystemdNotify",
                 "Consul",
+                "Addresses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -47,14 +47,12 @@ public struct ConsulRegistrar: ServiceLifecycle.Service {
         status = LatestValue(ConsulStatus(address: client.address))
     }
 
-    /// The host's maintenance reason, or `nil`, read from the published state.
-    ///
-    /// MERGE POINT (host maintenance, the BGP issue): return
-    /// `state.maintenance.enabled ? state.maintenance.reason : nil` once `LoadBalancerState`
-    /// carries it. Everything downstream (every service put in Consul maintenance with the
-    /// reason, and taken out again) is in place and tested through `DesiredRegistrations.make`.
+    /// The host's maintenance reason, or `nil`, read from the published state: host maintenance
+    /// (`POST /maintenance`) puts every service in Consul maintenance too, so Consul's DNS stops
+    /// answering with this host's VIPs while BGP withdraws them.
     static func hostMaintenance(_ state: LoadBalancerState) -> String? {
-        nil
+        guard state.maintenance.enabled else { return nil }
+        return state.maintenance.reason ?? "host maintenance (gorb-reconcile)"
     }
 
     public func run() async throws {

@@ -32,11 +32,15 @@ struct PresentVIPs: ServiceLifecycle.Service {
 /// host maintenance and Consul, each read from the owner's published value when a page asks.
 enum ConsoleTier {
     static func sections(announcer: Announcer?, registrar: ConsulRegistrar?, states: LatestValue<LoadBalancerState>) -> ConsoleSections {
-        ConsoleSections(
-            bgp: announcer.map { announcer in { BGPSection(announcer.status.current) } },
-            maintenance: { MaintenanceSection(states.current.maintenance) },
-            consul: registrar.map { registrar in { registrar.status.current } }
-        )
+        var sections = ConsoleSections()
+        sections.maintenance = { @Sendable () -> (any Encodable & Sendable)? in MaintenanceSection(states.current.maintenance) }
+        if let announcer {
+            sections.bgp = { @Sendable () -> (any Encodable & Sendable)? in BGPSection(announcer.status.current) }
+        }
+        if let registrar {
+            sections.consul = { @Sendable () -> (any Encodable & Sendable)? in registrar.status.current }
+        }
+        return sections
     }
 
     /// `vips` keyed by address, as the page's service rows look them up.

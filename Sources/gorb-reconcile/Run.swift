@@ -223,9 +223,13 @@ struct Run: AsyncParsableCommand {
         let keeper = makeVIPKeeper(store: kernel.stateDirectory, source: controller.state, logger: logger)
         if let keeper { services.append(.init(service: keeper)) }
         // The BGP announcer follows the published state and, with settings.vips, announces only
-        // the VIPs the keeper has on the interface.
-        let announcer = initial.config.settings.bgp.map { Announcer(settings: $0, states: controller.state, logger: logger) }
-        let api = GorbAPI(controller: controller, health: monitor, vips: keeper?.state, auth: APIAuth(token: token, scope: apiAuth.scope), bgp: announcer?.status, peers: registrar.map { [$0.report] } ?? [], logger: logger)
+        // the VIPs the keeper has on the interface (decided at start: a reload that turns
+        // settings.vips on or off takes effect for BGP at the next start).
+        let present = initial.config.settings.vips == nil ? nil : keeper.map(PresentVIPs.init)
+        if let present { services.append(.init(service: present)) }
+        let announcer = initial.config.settings.bgp.map { Announcer(settings: $0, states: controller.state, present: present?.present, logger: logger) }
+        let sections = ConsoleTier.sections(announcer: announcer, registrar: registrar, states: controller.state)
+        let api = GorbAPI(controller: controller, health: monitor, vips: keeper?.state, auth: APIAuth(token: token, scope: apiAuth.scope), bgp: announcer?.status, peers: registrar.map { [$0.report] } ?? [], sections: sections, logger: logger)
         for listener in listeners {
             do {
                 try listener.prepare()
