@@ -63,8 +63,11 @@ actor RegistrationSync {
         return true
     }
 
-    /// Once the agent answers: refuses another datacenter, then removes registrations carrying
-    /// our marker that are no longer desired (left by a crash, or by a service removed while the
+    /// Once the agent answers (at start, and again after every failure: an agent that was away
+    /// may have restarted with its state lost): refuses another datacenter, forgets what the agent
+    /// no longer holds so it is registered again (the daemon's own `gorb`, whose check the agent
+    /// runs, would otherwise never be noticed missing), then removes registrations carrying our
+    /// marker that are no longer desired (left by a crash, or by a service removed while the
     /// daemon was down).
     private func sweep(_ desired: [String: Registration]) async throws(ConsulFailure) {
         guard !swept else { return }
@@ -73,6 +76,10 @@ actor RegistrationSync {
             guard agent == datacenter else { throw .wrongDatacenter(expected: datacenter, agent: agent) }
         }
         let listed = try await call { try await client.services() }
+        for id in applied.keys.sorted() where listed[id] == nil {
+            applied[id] = nil
+            logger.warning("Consul: the agent no longer holds our registration; registering again", metadata: ["consul-id": "\(id)"])
+        }
         for (id, service) in listed.sorted(by: { $0.key < $1.key }) where service.meta?[ConsulMeta.managedBy] == ConsulMeta.marker && desired[id] == nil {
             try await call { try await client.deregister(serviceID: id) }
             logger.notice("Consul: removed a stale registration of ours", metadata: ["consul-id": "\(id)"])
@@ -149,6 +156,7 @@ actor RegistrationSync {
     }
 
     private func failed(_ error: ConsulFailure, now: ContinuousClock.Instant) {
+        swept = false
         status.connected = false
         status.consecutiveFailures += 1
         status.lastError = error.description
