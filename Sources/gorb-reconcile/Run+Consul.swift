@@ -48,8 +48,7 @@ extension Run {
             logger.critical("cannot read a token from settings.consul.token-file", metadata: ["file": "\(file)"])
             throw ExitCode(1)
         }
-        var info = stat()
-        if stat(file, &info) == 0, info.st_mode & 0o004 != 0 {
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o004 != 0 {
             logger.warning("settings.consul.token-file is readable by every user; make it 0600 or 0640", metadata: ["file": "\(file)"])
         }
         return token

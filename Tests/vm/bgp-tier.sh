@@ -249,8 +249,9 @@ field() { api "$1" "http://lb$2" | grep -o "\"$3\" : [^,]*" | head -1 | sed -e '
 # The kernel sums these counters in its rate estimator, every 2 s: settle() waits for that.
 ipvs_conns() { ip netns exec "$1" ipvsadm -Ln --stats --exact -t "$2" 2>/dev/null | awk 'NR == 4 { print $3 }'; }
 # settle N SERVICE: waits (up to 20 s) until lb1's and lb2's counters for SERVICE account for N
-# more connections than BEFORE1 + BEFORE2 (the estimator runs late on a loaded TCG machine).
-settle() { rec_wait 20 sh -c "[ \$(( \$(ip netns exec lb1 ipvsadm -Ln --stats --exact -t '$2' | awk 'NR == 4 { print \$3 }') + \$(ip netns exec lb2 ipvsadm -Ln --stats --exact -t '$2' | awk 'NR == 4 { print \$3 }') - $before1 - $before2 )) -ge $1 ]" || true; }
+# more connections than BEFORE1 + BEFORE2 (the estimator runs late on a loaded TCG machine;
+# it may never get there: see step 2).
+settle() { rec_wait 8 sh -c "[ \$(( \$(ip netns exec lb1 ipvsadm -Ln --stats --exact -t '$2' | awk 'NR == 4 { print \$3 }') + \$(ip netns exec lb2 ipvsadm -Ln --stats --exact -t '$2' | awk 'NR == 4 { print \$3 }') - $before1 - $before2 )) -ge $1 ]" || true; }
 # vip_reason NS SERVICE: why the daemon in NS does not announce SERVICE's VIP (GET /service/ID).
 vip_reason() { field "$1" "/service/$2" reason; }
 reason_is() { [[ $(vip_reason "$1" "$2") == "$3" ]]; }
@@ -289,8 +290,11 @@ reason_is lb1 web services-down &&
 before1=$(ipvs_conns lb1 192.0.2.10:80) before2=$(ipvs_conns lb2 192.0.2.10:80)
 got=$(requests 192.0.2.10 20)
 settle "$(answered "$got")" 192.0.2.10:80
-via2=$(( $(ipvs_conns lb2 192.0.2.10:80) - before2 ))
-[[ $got != *failed* && $got != *http-* && $via2 == 20 ]] && rec_pass "2: 20 requests all answered through lb2 ($got)" || rec_fail "2: requests: $got, through lb2: $via2 of 20"
+via1=$(( $(ipvs_conns lb1 192.0.2.10:80) - before1 )) via2=$(( $(ipvs_conns lb2 192.0.2.10:80) - before2 ))
+# Every request answered, none scheduled by lb1's IPVS, some by lb2's. (The kernel's Conns
+# counters have been seen to account for only part of the connections under TCG, so the proof
+# is "none through lb1", not "exactly 20 through lb2".)
+[[ $got != *failed* && $got != *http-* ]] && ((via1 == 0 && via2 > 0)) && rec_pass "2: 20 requests all answered, none through lb1 ($got; lb2 counted $via2)" || rec_fail "2: requests: $got, through lb1: $via1, lb2: $via2"
 
 # --- 3: recovery ---------------------------------------------------------------------------
 rm -f "$W/fail-10.99.0.1" "$W/fail-fd00:99::1"
@@ -329,14 +333,14 @@ else
 fi
 wait "$pid" 2>/dev/null || true
 echo "    the daemon exited $(secs "$t_term" "$EPOCHREALTIME")s after SIGTERM (withdraw-grace 3s)"
-ip netns exec lb1 ipvsadm -Ln | grep -q '192.0.2.10:80' && rec_pass "5: lb1's IPVS table is left as it is" || rec_fail "5: lb1's IPVS table was changed on exit"
+grep -q '192.0.2.10:80' <<<"$(ip netns exec lb1 ipvsadm -Ln)" && rec_pass "5: lb1's IPVS table is left as it is" || rec_fail "5: lb1's IPVS table was changed on exit"
 # Restart with lb1's checks failing: its table is full, yet nothing may be announced.
 : >"$W/fail-10.99.0.1"
 : >"$W/fail-fd00:99::1"
 daemon_start lb1
 # Until its checks have failed `fall` times it says health-unknown, then services-down: never
 # announced, although the kernel still holds the whole table from the last run.
-if rec_wait 60 reason_is lb1 web services-down && paths_are 192.0.2.10 1 && ip netns exec lb1 ipvsadm -Ln | grep -q 'DR\|Route'; then
+if rec_wait 60 reason_is lb1 web services-down && paths_are 192.0.2.10 1 && grep -q 'DR\|Route' <<<"$(ip netns exec lb1 ipvsadm -Ln)"; then
     rec_pass "5: restarted with failing checks: IPVS table full, not announced (lb1 says services-down); router $(announced_by 192.0.2.10 | tr '\n' ' ')"
 else
     rec_fail "5: restarted lb1: reason $(vip_reason lb1 web), router paths $(paths 192.0.2.10); log: $(tail -5 "$W/lb1/daemon.log")"
@@ -349,7 +353,9 @@ bird_stop lb1
 rec_wait 30 paths_are 192.0.2.10 1 && rec_pass "6: BIRD on lb1 stopped: the router has one path" || rec_fail "6: router still has $(paths 192.0.2.10) paths"
 bird_reachable() { [[ $(field lb1 /status bird-reachable) == "$1" ]]; }
 rec_wait 30 bird_reachable false && rec_pass "6: lb1 reports BIRD unreachable: $(api lb1 http://lb/status | grep -o '"last-error" : "[^"]*"')" || rec_fail "6: lb1 does not report BIRD unreachable"
-api lb1 http://lb/metrics | grep -q '^gorb_bgp_bird_up 0' && rec_pass "6: /metrics: gorb_bgp_bird_up 0" || rec_fail "6: /metrics does not say BIRD is down"
+# Read whole, then matched: `curl | grep -q` under pipefail fails when grep stops reading early.
+bird_down_in_metrics() { local text; text=$(api lb1 http://lb/metrics) && grep -q '^gorb_bgp_bird_up 0' <<<"$text"; }
+rec_wait 10 bird_down_in_metrics && rec_pass "6: /metrics: gorb_bgp_bird_up 0" || rec_fail "6: /metrics does not say BIRD is down"
 # IPVS is still reconciled: remove the service by hand; the resync (3s) puts it back.
 ip netns exec lb1 ipvsadm -D -t 192.0.2.10:80
 rec_wait 20 sh -c "ip netns exec lb1 ipvsadm -Ln | grep -q '192.0.2.10:80'" && rec_pass "6: with BIRD down, lb1 repaired its IPVS table" || rec_fail "6: IPVS not repaired while BIRD is down"
@@ -369,6 +375,6 @@ before1=$(ipvs_conns lb1 '[2001:db8::10]:80') before2=$(ipvs_conns lb2 '[2001:db
 got=$(requests 2001:db8::10 20)
 settle "$(answered "$got")" '[2001:db8::10]:80'
 via1=$(( $(ipvs_conns lb1 '[2001:db8::10]:80') - before1 )) via2=$(( $(ipvs_conns lb2 '[2001:db8::10]:80') - before2 ))
-[[ $got != *failed* && $got != *http-* ]] && ((via1 + via2 == 20)) && rec_pass "7: 20 requests through the IPv6 VIP all answered ($got; lb1 $via1, lb2 $via2)" || rec_fail "7: IPv6 requests: $got (lb1 $via1, lb2 $via2)"
+[[ $got != *failed* && $got != *http-* ]] && ((via1 > 0 && via2 > 0)) && rec_pass "7: 20 requests through the IPv6 VIP all answered ($got; lb1 $via1, lb2 $via2)" || rec_fail "7: IPv6 requests: $got (lb1 $via1, lb2 $via2)"
 
 rec_finish
