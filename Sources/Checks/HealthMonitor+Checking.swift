@@ -43,13 +43,11 @@ extension HealthMonitor {
     private func record(_ key: BackendKey, generation: Int, outcome: ProbeOutcome) {
         let now = instant()
         var transition: (HealthStatus, HealthStatus)?
-        var checked = true
         withState { state in
             guard state.running, var entry = state.entries[key], entry.generation == generation else { return }
             let rules = entry.rules
             let statusBefore = entry.health.status
             let statusChanged = entry.health.record(outcome, at: now, pulse: rules)
-            if case .none = entry.backend.pulse.probe { checked = false }
             if statusChanged {
                 transition = (statusBefore, entry.health.status)
                 entry.upSince = entry.health.upSince.map { wallClock() - WallClock.seconds(now - $0) }
@@ -81,9 +79,7 @@ extension HealthMonitor {
             // checks, nearly all of them, cost no verdict at all.
             if statusChanged { refresh(key, now: now, &state) }
         }
-        // A backend without a check (`pulse: none`) is up by definition: its first "up" says
-        // nothing (a cold start of 10,000 of them logged 10,000 lines).
-        if let (from, to) = transition, checked || to == .down {
+        if let (from, to) = transition {
             var metadata: Logger.Metadata = ["backend": "\(key)", "from": "\(from)", "to": "\(to)"]
             if let error = outcome.error { metadata["error"] = "\(error)" }
             if to == .down { logger.warning("backend down", metadata: metadata) } else { logger.notice("backend \(to)", metadata: metadata) }

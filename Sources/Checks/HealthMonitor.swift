@@ -61,6 +61,19 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                 && backend.fallback == other.fallback
         }
 
+        /// A backend without a check is never scheduled: it is up from the start (see
+        /// ``HealthState/unchecked(since:)``). Any other entry is returned as it is.
+        func unchecked(since now: HealthState.Instant, wallNow: () -> Double) -> Entry {
+            guard backend.pulse.type == .none, !backend.fallback else { return self }
+            var entry = self
+            entry.health = .unchecked(since: now)
+            entry.upSince = wallNow()
+            return entry
+        }
+
+        /// Whether it has a check to schedule: not a fallback (never probed), not `pulse: none`.
+        var isChecked: Bool { !backend.fallback && backend.pulse.type != .none }
+
         func cancelTimers() {
             nextCheck?.cancel()
             rampTimer?.cancel()
@@ -118,7 +131,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                             state.entries[key] = entry
                             refresh(key, now: now, &state)
                             // A shorter interval should not wait out the old, longer one.
-                            if state.running, !backend.fallback, backend.pulse.interval < oldInterval {
+                            if state.running, entry.isChecked, backend.pulse.interval < oldInterval {
                                 entry.nextCheck?.cancel()
                                 scheduleFirst(key, &state)
                             }
@@ -129,12 +142,13 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                         // kernel: a down backend stays out until the new check says otherwise.
                         let held = entry.health.weight(desired: entry.backend.weight, at: now, pulse: entry.rules)
                         entry = Entry(backend: backend, health: .resuming(backend, kernelWeight: held), generation: entry.generation + 1, eventLoop: entry.eventLoop)
-                        state.entries[key] = entry
+                        state.entries[key] = entry.unchecked(since: now, wallNow: wallClock)
                     } else {
-                        state.entries[key] = Entry(backend: backend, health: .starting(backend), generation: 0, eventLoop: group.next())
+                        let entry = Entry(backend: backend, health: .starting(backend), generation: 0, eventLoop: group.next())
+                        state.entries[key] = entry.unchecked(since: now, wallNow: wallClock)
                     }
                     refresh(key, now: now, &state)
-                    if state.running, !backend.fallback { scheduleFirst(key, &state) }
+                    if state.running, state.entries[key]?.isChecked == true { scheduleFirst(key, &state) }
                 }
                 for backend in old?.backends ?? [] where !seen.contains(backend.id) {
                     forget(BackendKey(service: service.id, backend: backend.id), &state)
@@ -156,7 +170,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     public func resume(kernelWeights: [String: [String: Int32]]) {
         let now = instant()
         withState { state in
-            for (key, entry) in state.entries where entry.health.checks == 0 {
+            for (key, entry) in state.entries where entry.health.checks == 0 && entry.isChecked {
                 guard let held = kernelWeights[key.service]?[key.backend] else { continue }
                 state.entries[key]?.health = .resuming(entry.backend, kernelWeight: held)
                 refresh(key, now: now, &state)
@@ -178,11 +192,12 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         state.withLock { state in
             guard !state.running else { return }
             state.running = true
-            for (key, entry) in state.entries where !entry.backend.fallback {
+            for (key, entry) in state.entries where entry.isChecked {
                 scheduleFirst(key, &state)
             }
         }
-        logger.info("health checks started", metadata: ["backends": "\(state.withLock { $0.entries.count })"])
+        let (backends, checked) = state.withLock { state in (state.entries.count, state.entries.values.count { $0.isChecked }) }
+        logger.info("health checks started", metadata: ["backends": "\(backends)", "checked": "\(checked)"])
     }
 
     /// Stops every check; results still in flight are dropped.

@@ -73,6 +73,15 @@ public struct HealthState: Sendable, Hashable {
         return HealthState(resumingFrom: kernelWeight, desired: backend.weight)
     }
 
+    /// A backend without a check (`pulse: none`): up from the moment it is configured, as
+    /// nothing will ever say otherwise. It is never scheduled, so it costs no timer and no probe
+    /// (100,000 such backends "probed" every interval were a third of a large daemon's CPU).
+    public static func unchecked(since now: Instant) -> HealthState {
+        var state = HealthState()
+        state.becomeUp(at: now, recovering: false)
+        return state
+    }
+
     /// Whether it counts towards its service's quorum: up, or not checked yet and not held down.
     public var countsAsHealthy: Bool {
         status == .up || (status == .unknown && ceiling != 0)

@@ -235,6 +235,36 @@ final class Counter: Sendable {
         monitor.stop()
     }
 
+    /// `pulse: none` has nothing to wait for: up at once, never scheduled nor probed (at 100,000
+    /// backends, "probing" them every interval was a third of the daemon's CPU). Switching to or
+    /// from a real check works both ways.
+    @Test func backendWithoutCheckIsUpAndNeverProbed() async {
+        let config = Self.config(probe: .none)
+        monitor.update(config)
+        monitor.start()
+        #expect(status("a") == .up)
+        #expect(weight(config, "a") == 100)
+        await loop.advanceTime(by: .seconds(60))
+        #expect(prober.count("a") == 0)
+        #expect(monitor.statistics(of: BackendKey(service: "web", backend: "a"))?.checks == 0)
+        #expect(monitor.currentVerdicts()["web", "a"]?.upSince != nil)
+
+        // A real check that fails takes it down; back to `none`, it is up again at once.
+        prober.set("a", up: false)
+        monitor.update(Self.config())
+        #expect(status("a") == .unknown)
+        await loop.advanceTime(by: .seconds(5))
+        #expect(prober.count("a") >= 3)
+        #expect(status("a") == .down)
+        monitor.update(config)
+        #expect(status("a") == .up)
+        #expect(weight(config, "a") == 100)
+        let probes = prober.count("a")
+        await loop.advanceTime(by: .seconds(60))
+        #expect(prober.count("a") == probes)
+        monitor.stop()
+    }
+
     @Test func fallbackTakesOverBelowQuorum() async {
         let config = Self.config(quorum: 2, backends: [("a", 100), ("b", 100)], fallback: true)
         monitor.update(config)
