@@ -32,6 +32,9 @@ struct ConsoleFrame: Sendable {
     /// The last ``ConsoleStats`` as JSON; `nil` while nobody watches.
     var stats: String?
     var statsVersion = 0
+    /// Built from an older state than the one published: nobody watched when it changed. A
+    /// connection waits for the fresh frame its arrival asks for instead of sending this one.
+    var stale = false
 }
 
 /// The web console's live feed: follows ``Controller/state`` (latest wins), turns each published
@@ -53,6 +56,10 @@ public final class ConsoleFeed: Sendable {
 
     let frames = LatestValue<ConsoleFrame?>(nil)
     private let watchers = Mutex(0)
+    /// A new state, or a first client after a time with none: either may call for a rebuild.
+    /// Newest only: a burst of states makes one rebuild of the latest.
+    private let triggers: AsyncStream<Void>
+    private let trigger: AsyncStream<Void>.Continuation
     private let rates = Mutex(ConsoleRateMemory())
     /// The views of the last rebuild, by service id: only the state loop touches them.
     private let lastViews = Mutex<[String: ConsoleService]>([:])
@@ -67,23 +74,37 @@ public final class ConsoleFeed: Sendable {
         self.statsInterval = statsInterval
         self.logger = logger
         epoch = String(UInt32.random(in: 1...UInt32.max), radix: 36)
+        (triggers, trigger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Follows the state and samples the counters until cancelled (graceful shutdown), then ends
     /// every open stream so that the HTTP server can stop.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in self.controller.state.updates { self.trigger.yield() }
+                self.trigger.finish()
+            }
             group.addTask { await self.follow() }
             group.addTask { await self.sample() }
             _ = await group.next()
             group.cancelAll()
         }
+        trigger.finish()
         frames.finish()
     }
 
+    /// Rebuilds the frame from the latest state while someone watches; otherwise only marks it
+    /// stale. Encoding every service of a large table on every pass is most of a REST change's
+    /// cost at 100,000 backends, and nobody may be looking: the first client to arrive asks for
+    /// the rebuild (``watch()``).
     private func follow() async {
-        for await state in controller.state.updates {
-            await rebuild(state)
+        for await _ in triggers {
+            if watchers.withLock({ $0 }) > 0 {
+                await rebuild(controller.state.current)
+            } else if frames.current?.stale == false {
+                frames.update { $0?.stale = true }
+            }
         }
     }
 
@@ -173,6 +194,7 @@ public final class ConsoleFeed: Sendable {
                 changed = true
             }
             next.entries = entries
+            next.stale = false
             if changed || frame == nil { next.version = version }
             frame = next
         }
@@ -185,7 +207,11 @@ public final class ConsoleFeed: Sendable {
 
     /// One more client watching: the sampling runs while there is one.
     func watch() {
-        watchers.withLock { $0 += 1 }
+        let first = watchers.withLock { count in
+            count += 1
+            return count == 1
+        }
+        if first { trigger.yield() }
     }
 
     /// A client left; with none left, the counters are no longer sampled and the last sample is

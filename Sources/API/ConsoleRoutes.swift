@@ -78,7 +78,7 @@ extension ConsoleFeed {
                 defer { self.unwatch() }
                 var cursor = EventCursor(epoch: epoch, lastEventID: lastEventID)
                 for await frame in self.frames.updates {
-                    guard let frame else { continue }
+                    guard let frame, !frame.stale else { continue }
                     let text = cursor.events(for: frame)
                     if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
                 }

@@ -89,6 +89,39 @@ import Testing
         #expect(cursor.events(for: frame) == "event: stats\ndata: {\"at\":1}\n\n")
     }
 
+    /// Nobody watching, nothing is encoded (at 100,000 backends that was half of a REST
+    /// change's cost); the first client to arrive gets a frame of the state as it is now, and a
+    /// stale frame is never sent.
+    @Test func theFeedBuildsFramesOnlyWhileSomeoneWatches() async throws {
+        let harness = try Harness()
+        let feed = harness.api.console
+        let running = Task { await feed.run() }
+        defer { running.cancel() }
+        try await harness.run { client in
+            #expect(try await client.call(.patch, "/service/web/web-1", #"{"weight": 7}"#).status == 200)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(feed.frames.current == nil)
+            feed.watch()
+            var frames = feed.frames.updates.makeAsyncIterator()
+            var fresh: ConsoleFrame?
+            while fresh == nil, let frame = await frames.next() {
+                if let frame, !frame.stale { fresh = frame }
+            }
+            #expect(fresh?.entries["web"]?.json.contains(#""desired-weight":7"#) == true)
+            feed.unwatch()
+
+            // Gone again: the next change marks the frame stale instead of rebuilding it.
+            #expect(try await client.call(.patch, "/service/web/web-1", #"{"weight": 8}"#).status == 200)
+            var stale = false
+            for _ in 0..<200 where !stale {
+                try await Task.sleep(for: .milliseconds(10))
+                stale = feed.frames.current?.stale == true
+            }
+            #expect(stale)
+            #expect(feed.frames.current?.entries["web"]?.json.contains(#""desired-weight":7"#) == true)
+        }
+    }
+
     /// The feed over a live controller: a drain through the API changes one service's entry, and
     /// the connection's next event carries that service alone, with the kernel's weight 0.
     @Test func aDrainThroughTheAPIReachesTheStreamAsAChangeOfThatServiceAlone() async throws {
@@ -96,6 +129,8 @@ import Testing
         let feed = harness.api.console
         let running = Task { await feed.run() }
         defer { running.cancel() }
+        feed.watch()
+        defer { feed.unwatch() }
         try await harness.run { client in
             var cursor = EventCursor(epoch: feed.epoch, lastEventID: nil)
             var frames = feed.frames.updates.makeAsyncIterator()
