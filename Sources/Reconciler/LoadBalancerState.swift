@@ -28,9 +28,6 @@ public struct LoadBalancerState: Sendable {
     /// Host maintenance: consumers take this host out of the tier while it is on.
     public var maintenance: Maintenance
 
-    /// The file's services by id, for ``BackendState/fileWeight``.
-    private let fileIndex: [String: Int]
-
     public init(file: ValidatedFile, overlay: Overlay, desired: Config, health: HealthVerdicts?, composition: Composition, kernel: KernelRead?, status: ControllerStatus, maintenance: Maintenance = Maintenance()) {
         self.file = file
         self.overlay = overlay
@@ -40,9 +37,6 @@ public struct LoadBalancerState: Sendable {
         self.kernel = kernel
         self.status = status
         self.maintenance = maintenance
-        var index: [String: Int] = [:]
-        for (position, service) in file.config.services.enumerated() { index[service.id] = position }
-        fileIndex = index
     }
 
     /// Every service in force, in the file's order.
@@ -56,7 +50,7 @@ public struct LoadBalancerState: Sendable {
     private func service(at index: Int) -> ServiceState {
         let service = desired.services[index]
         let effective = composition.effective.services[index]
-        let fileService = fileIndex[service.id].map { file.config.services[$0] }
+        let fileService = file.serviceIndex[service.id].map { file.config.services[$0] }
         let held = kernel?.objects(of: service.id)
         let backends = service.backends.indices.map { position in
             let backend = service.backends[position]

@@ -81,15 +81,22 @@ extension Resolver {
     /// Two registered services must not share a Consul name (one would replace the other in DNS),
     /// and none may take the daemon's own.
     mutating func checkConsulNames(_ services: [Service], entries: [OrderedEntries<ServiceOptions>.Entry]) {
-        var marks: [String: Mark] = [:]
-        for entry in entries {
-            if let mark = entry.value.consul.flatMap({ $0.source["name"] }) ?? entry.mark { marks[entry.id] = mark }
+        // Positions are looked for only when there is an error to place (indexing them for
+        // every service cost more than the check itself).
+        func markOf(_ id: String) -> Mark? {
+            guard let entry = entries.first(where: { $0.id == id }) else { return nil }
+            return entry.value.consul.flatMap({ $0.source["name"] }) ?? entry.mark
         }
         var owners: [String: String] = [:]
+        owners.reserveCapacity(services.count)
         for service in services where service.consul.register {
-            let path: [PathComponent] = [.key("services"), .key(service.id), .key("consul"), .key("name")]
             let name = service.consul.name
-            let mark = marks[service.id]
+            if !name.isEmpty, name != ConsulName.daemon, owners[name] == nil {
+                owners[name] = service.id
+                continue
+            }
+            let path: [PathComponent] = [.key("services"), .key(service.id), .key("consul"), .key("name")]
+            let mark = markOf(service.id)
             if name.isEmpty {
                 error(path, mark, "service id '\(service.id)' has no letter or digit to make a Consul name of: set consul.name (or consul.register: false)")
             } else if name == ConsulName.daemon {

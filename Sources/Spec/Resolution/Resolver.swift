@@ -11,12 +11,28 @@ struct Resolver {
     /// A service written exactly the same way (and so, under the same `defaults` and `settings`,
     /// resolving the same way) is taken as it is: a REST API change touches one service of
     /// thousands, and resolving the others again cost it 100 ms at 11,000 objects.
-    let known: [String: KnownService]
+    let known: KnownServices
 
     /// A service as written and as resolved.
-    struct KnownService {
+    struct KnownService: Sendable {
         var written: ServiceOptions
         var resolved: Service
+    }
+
+    /// The file's services (kept with the file) and the few a recent resolution changed: two
+    /// tables looked up in turn, so that the file's large one is never copied to add a few.
+    struct KnownServices {
+        var file: [String: KnownService] = [:]
+        var recent: [String: KnownService] = [:]
+
+        var isEmpty: Bool { file.isEmpty && recent.isEmpty }
+
+        /// The known form of `id` if it was written exactly as `written`.
+        func resolved(_ id: String, writtenAs written: ServiceOptions) -> Service? {
+            if let known = recent[id], known.written == written { return known.resolved }
+            if let known = file[id], known.written == written { return known.resolved }
+            return nil
+        }
     }
 
     /// The `defaults` section as services and backends inherit from it, with its pulses taken out
@@ -41,7 +57,7 @@ struct Resolver {
         }
     }
 
-    init(interfaceOverride: String?, known: [String: KnownService] = [:]) {
+    init(interfaceOverride: String?, known: KnownServices = KnownServices()) {
         self.interfaceOverride = interfaceOverride
         self.known = known
     }
@@ -62,8 +78,8 @@ struct Resolver {
         for entry in file.services?.entries ?? [] {
             let path: [PathComponent] = [.key("services"), .key(entry.id)]
             let service: Service
-            if !known.isEmpty, let known = known[entry.id], known.written == entry.value {
-                service = known.resolved
+            if !known.isEmpty, let resolved = known.resolved(entry.id, writtenAs: entry.value) {
+                service = resolved
             } else {
                 checkID(entry.id, path: { path }, mark: entry.mark, what: "service")
                 guard let resolved = resolveService(entry, inherited: inherited, settings: settings, path: path) else { continue }

@@ -1,3 +1,4 @@
+import Synchronization
 import YAMLBridge
 
 /// A file that parsed and validated, kept both as written and as resolved: the REST API's overlay
@@ -6,17 +7,49 @@ import YAMLBridge
 public struct ValidatedFile: Sendable {
     /// The path it was read from (or the name given to diagnostics).
     public var path: String
-    public var written: ConfigFile
+    public let written: ConfigFile
     /// The file alone, resolved.
-    public var config: Config
+    public let config: Config
     /// `-i`, which wins over `settings.interface`.
     public var interface: String?
+    /// What is derived from `written` and `config` once per file rather than once per REST
+    /// change (shared by every copy; both are constants).
+    private let derived = Derived()
 
     public init(path: String, written: ConfigFile, config: Config, interface: String? = nil) {
         self.path = path
         self.written = written
         self.config = config
         self.interface = interface
+    }
+
+    /// The file's services by id: their positions in `config.services`. Built on first use and
+    /// kept with the file, so that publishing a state or resolving a change does not index
+    /// 10,000 services again.
+    public var serviceIndex: [String: Int] {
+        derived.index.withLock { index in
+            if let index { return index }
+            var built: [String: Int] = [:]
+            built.reserveCapacity(config.services.count)
+            for (position, service) in config.services.enumerated() { built[service.id] = position }
+            index = built
+            return built
+        }
+    }
+
+    /// The file's services as written and as resolved, for the resolver to take unchanged ones from.
+    private var fileKnown: [String: Resolver.KnownService] {
+        derived.known.withLock { known in
+            if let known { return known }
+            let built = Self.known(written, config, only: nil)
+            known = built
+            return built
+        }
+    }
+
+    final class Derived: Sendable {
+        let index = Mutex<[String: Int]?>(nil)
+        let known = Mutex<[String: Resolver.KnownService]?>(nil)
     }
 
     /// The file with the whole overlay applied, or every problem that makes it invalid. The REST
@@ -26,12 +59,12 @@ public struct ValidatedFile: Sendable {
     /// Services written as in the file, or as in `previous` (the last resolution, when it was made
     /// from this file), are not resolved again: a change costs the services it touches.
     public func resolve(_ overlay: Overlay, reusing previous: Resolution? = nil) throws(ConfigErrors) -> Resolution {
-        if overlay.isEmpty { return Resolution(written: written, config: config, interface: interface) }
+        if overlay.isEmpty { return Resolution(written: written, config: config, interface: interface, touched: []) }
         let merged = overlay.applied(to: written).file
         var resolver = Resolver(interfaceOverride: interface, known: knownServices(previous))
         let resolved = resolver.resolve(merged)
         guard resolver.diagnostics.isEmpty else { throw ConfigErrors(Diagnostics(resolver.diagnostics)) }
-        return Resolution(written: merged, config: resolved, interface: interface)
+        return Resolution(written: merged, config: resolved, interface: interface, touched: Set(overlay.overrides.map(\.service)))
     }
 
     /// The desired state: the file with every override that still applies. An override whose
@@ -77,20 +110,27 @@ public struct ValidatedFile: Sendable {
     /// The services already resolved, as written and as resolved, for the resolver to take
     /// unchanged ones from: the file's, and `previous`'s when it was made from this file (the
     /// same `settings`, `defaults` and interface, so the same service resolves the same way).
-    private func knownServices(_ previous: Resolution? = nil) -> [String: Resolver.KnownService] {
-        var known: [String: Resolver.KnownService] = [:]
-        known.reserveCapacity(config.services.count)
-        func add(_ written: ConfigFile, _ config: Config) {
-            var resolved: [String: Service] = [:]
-            resolved.reserveCapacity(config.services.count)
-            for service in config.services { resolved[service.id] = service }
-            for entry in written.services?.entries ?? [] {
-                if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
-            }
-        }
-        add(written, config)
+    ///
+    /// Of `previous`, only the services its overlay touched can differ from the file's, so only
+    /// those are taken (indexing all of `previous` again was a tenth of a REST change's cost at
+    /// 100,000 backends).
+    private func knownServices(_ previous: Resolution? = nil) -> Resolver.KnownServices {
+        var known = Resolver.KnownServices(file: fileKnown)
         if let previous, previous.interface == interface, previous.written.settings == written.settings, previous.written.defaults == written.defaults {
-            add(previous.written, previous.config)
+            known.recent = Self.known(previous.written, previous.config, only: previous.touched)
+        }
+        return known
+    }
+
+    /// The services of `written` (those in `only`, when given) with their resolved form.
+    private static func known(_ written: ConfigFile, _ config: Config, only: Set<String>?) -> [String: Resolver.KnownService] {
+        var resolved: [String: Service] = [:]
+        resolved.reserveCapacity(only?.count ?? config.services.count)
+        for service in config.services where only?.contains(service.id) ?? true { resolved[service.id] = service }
+        var known: [String: Resolver.KnownService] = [:]
+        known.reserveCapacity(resolved.count)
+        for entry in written.services?.entries ?? [] {
+            if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
         }
         return known
     }
@@ -103,4 +143,6 @@ public struct Resolution: Sendable {
     public var config: Config
     /// `-i`, which wins over `settings.interface`.
     public var interface: String?
+    /// The services the overlay touched: the only ones that may differ from the file's.
+    var touched: Set<String>
 }
