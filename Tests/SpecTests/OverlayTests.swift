@@ -50,6 +50,45 @@ import YAMLBridge
         if case .http(let http) = a.pulse.probe { #expect(http.path == "/health") } else { Issue.record("probe type changed: \(a.pulse.probe)") }
     }
 
+    /// The overlay touches only the services it names; the others keep their place, a service
+    /// deleted and put again goes last, one added and then patched is found again, and a
+    /// change to one service is resolved again while the rest are reused.
+    @Test func servicesKeepTheirOrderAndOnlyTheNamedOnesChange() throws {
+        let file = try validated(Self.file + """
+
+              api:
+                host: 192.0.2.11
+                port: 80
+                backends:
+                  x: {host: 10.0.1.1}
+              db:
+                host: 192.0.2.12
+                port: 5432
+                backends:
+                  y: {host: 10.0.2.1}
+            """)
+        var web = try #require(file.written.services?["web"])
+        web.port = 81
+        let cache = ServiceOptions(host: "192.0.2.13", port: 80)
+        let overlay = Overlay([
+            Override(service: "web", action: .delete, created: 0),
+            Override(service: "cache", action: .put, serviceOptions: cache, created: 1),
+            Override(service: "cache", action: .patch, serviceOptions: ServiceOptions(port: 8080), created: 2),
+            Override(service: "web", action: .put, serviceOptions: web, created: 3),
+        ])
+        let (merged, problems) = overlay.applied(to: file.written)
+        #expect(problems.isEmpty)
+        #expect(merged.services?.ids == ["api", "db", "cache", "web"])
+        #expect(merged.services?["cache"]?.port == 8080)
+        let resolution = try file.resolve(overlay)
+        #expect(resolution.config.services.map(\.id) == ["api", "db", "cache", "web"])
+        if case .address(_, let port, _)? = resolution.config[serviceID: "web"]?.endpoint { #expect(port == 81) } else { Issue.record("web: \(String(describing: resolution.config[serviceID: "web"]))") }
+        // Reusing that resolution for one more change: the result is the same as from scratch.
+        let more = Overlay(overlay.overrides + [Override(service: "db", backend: "y", action: .patch, backendOptions: BackendOptions(weight: 3), created: 4)])
+        #expect(try file.resolve(more, reusing: resolution).config == file.resolve(more).config)
+        #expect(try file.resolve(more, reusing: resolution).config[serviceID: "db"]?[backendID: "y"]?.weight == 3)
+    }
+
     @Test func addedBackendInheritsDefaults() throws {
         let put = Override(service: "web", backend: "c", action: .put, backendOptions: BackendOptions(host: "10.0.0.3"), created: 0)
         let (config, problems) = try validated().applying(Overlay([put]))

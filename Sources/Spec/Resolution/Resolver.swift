@@ -13,25 +13,48 @@ struct Resolver {
     /// thousands, and resolving the others again cost it 100 ms at 11,000 objects.
     let known: KnownServices
 
-    /// A service as written and as resolved.
-    struct KnownService: Sendable {
-        var written: ServiceOptions
-        var resolved: Service
-    }
-
     /// The file's services (kept with the file) and the few a recent resolution changed: two
     /// tables looked up in turn, so that the file's large one is never copied to add a few.
-    struct KnownServices {
-        var file: [String: KnownService] = [:]
-        var recent: [String: KnownService] = [:]
+    struct KnownServices: Sendable {
+        var file = Known()
+        var recent = Known()
 
-        var isEmpty: Bool { file.isEmpty && recent.isEmpty }
+        var isEmpty: Bool { file.positions.isEmpty && recent.positions.isEmpty }
 
         /// The known form of `id` if it was written exactly as `written`.
         func resolved(_ id: String, writtenAs written: ServiceOptions) -> Service? {
-            if let known = recent[id], known.written == written { return known.resolved }
-            if let known = file[id], known.written == written { return known.resolved }
-            return nil
+            recent.resolved(id, writtenAs: written) ?? file.resolved(id, writtenAs: written)
+        }
+    }
+
+    /// Services as written and as resolved, found by id. Positions into the two arrays rather
+    /// than copies: a `ServiceOptions` or a `Service` copied out is dozens of retains, and this
+    /// is asked for every service of the file on every REST change.
+    struct Known: Sendable {
+        var positions: [String: (written: Int, resolved: Int)] = [:]
+        var written: [OrderedEntries<ServiceOptions>.Entry] = []
+        var services: [Service] = []
+
+        init() {}
+
+        /// The services of `written` that `config` holds (those in `only`, when given).
+        init(_ written: ConfigFile, _ config: Config, only: Set<String>?) {
+            self.written = written.services?.entries ?? []
+            services = config.services
+            var resolved: [String: Int] = [:]
+            resolved.reserveCapacity(only?.count ?? services.count)
+            for position in services.indices where only?.contains(services[position].id) ?? true {
+                resolved[services[position].id] = position
+            }
+            positions.reserveCapacity(resolved.count)
+            for position in self.written.indices {
+                if let service = resolved[self.written[position].id] { positions[self.written[position].id] = (position, service) }
+            }
+        }
+
+        func resolved(_ id: String, writtenAs value: ServiceOptions) -> Service? {
+            guard let (entry, service) = positions[id], written[entry].value == value else { return nil }
+            return services[service]
         }
     }
 
@@ -74,28 +97,35 @@ struct Resolver {
         checkDefaults(defaults)
         let inherited = Inherited(defaults)
         var services: [Service] = []
-        var identities: [ServiceEndpoint: (id: String, mark: Mark?)] = [:]
-        for entry in file.services?.entries ?? [] {
-            let path: [PathComponent] = [.key("services"), .key(entry.id)]
+        services.reserveCapacity(file.services?.count ?? 0)
+        /// The position of the first service with each endpoint.
+        var identities: [ServiceEndpoint: Int] = [:]
+        identities.reserveCapacity(file.services?.count ?? 0)
+        let entries = file.services?.entries ?? []
+        // By position: `for … in` would copy every (large) entry out of the array.
+        for position in entries.indices {
             let service: Service
-            if !known.isEmpty, let resolved = known.resolved(entry.id, writtenAs: entry.value) {
+            if !known.isEmpty, let resolved = known.resolved(entries[position].id, writtenAs: entries[position].value) {
                 service = resolved
             } else {
+                let entry = entries[position]
+                let path: [PathComponent] = [.key("services"), .key(entry.id)]
                 checkID(entry.id, path: { path }, mark: entry.mark, what: "service")
                 guard let resolved = resolveService(entry, inherited: inherited, settings: settings, path: path) else { continue }
                 service = resolved
             }
             // Two services clash in the kernel when their endpoints are equal.
-            if let first = identities[service.endpoint] {
+            if let other = identities[service.endpoint] {
+                let (entry, first) = (entries[position], entries[other])
                 let at = first.mark.map { " at \($0)" } ?? ""
-                error(path, entry.mark, "service '\(entry.id)' has the same kernel identity (\(service.endpoint)) as service '\(first.id)'\(at)")
+                error([.key("services"), .key(entry.id)], entry.mark, "service '\(entry.id)' has the same kernel identity (\(service.endpoint)) as service '\(first.id)'\(at)")
             } else {
-                identities[service.endpoint] = (entry.id, entry.mark)
+                identities[service.endpoint] = position
             }
             services.append(service)
         }
         checkConsulDefaults(defaults)
-        checkConsulNames(services, entries: file.services?.entries ?? [])
+        checkConsulNames(services, entries: entries)
         return Config(settings: settings, services: services, defaults: defaults)
     }
 

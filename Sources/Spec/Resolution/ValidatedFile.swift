@@ -38,10 +38,10 @@ public struct ValidatedFile: Sendable {
     }
 
     /// The file's services as written and as resolved, for the resolver to take unchanged ones from.
-    private var fileKnown: [String: Resolver.KnownService] {
+    private var fileKnown: Resolver.Known {
         derived.known.withLock { known in
             if let known { return known }
-            let built = Self.known(written, config, only: nil)
+            let built = Resolver.Known(written, config, only: nil)
             known = built
             return built
         }
@@ -49,7 +49,7 @@ public struct ValidatedFile: Sendable {
 
     final class Derived: Sendable {
         let index = Mutex<[String: Int]?>(nil)
-        let known = Mutex<[String: Resolver.KnownService]?>(nil)
+        let known = Mutex<Resolver.Known?>(nil)
     }
 
     /// The file with the whole overlay applied, or every problem that makes it invalid. The REST
@@ -117,23 +117,11 @@ public struct ValidatedFile: Sendable {
     private func knownServices(_ previous: Resolution? = nil) -> Resolver.KnownServices {
         var known = Resolver.KnownServices(file: fileKnown)
         if let previous, previous.interface == interface, previous.written.settings == written.settings, previous.written.defaults == written.defaults {
-            known.recent = Self.known(previous.written, previous.config, only: previous.touched)
+            known.recent = Resolver.Known(previous.written, previous.config, only: previous.touched)
         }
         return known
     }
 
-    /// The services of `written` (those in `only`, when given) with their resolved form.
-    private static func known(_ written: ConfigFile, _ config: Config, only: Set<String>?) -> [String: Resolver.KnownService] {
-        var resolved: [String: Service] = [:]
-        resolved.reserveCapacity(only?.count ?? config.services.count)
-        for service in config.services where only?.contains(service.id) ?? true { resolved[service.id] = service }
-        var known: [String: Resolver.KnownService] = [:]
-        known.reserveCapacity(resolved.count)
-        for entry in written.services?.entries ?? [] {
-            if let service = resolved[entry.id] { known[entry.id] = Resolver.KnownService(written: entry.value, resolved: service) }
-        }
-        return known
-    }
 }
 
 /// The desired state as written (the file with the overrides in force) and as resolved: what a
