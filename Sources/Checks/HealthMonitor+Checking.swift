@@ -7,7 +7,7 @@ import Synchronization
 extension HealthMonitor {
     func scheduleFirst(_ key: BackendKey, _ state: inout State) {
         guard let entry = state.entries[key] else { return }
-        let delay = CheckSchedule.firstDelay(interval: entry.backend.pulse.interval, using: &state.random)
+        let delay = CheckSchedule.firstDelay(interval: entry.backend.pulse.interval, backends: state.entries.count, using: &state.random)
         schedule(key, in: delay, &state)
     }
 
@@ -26,6 +26,12 @@ extension HealthMonitor {
     private func check(_ key: BackendKey, generation: Int) {
         let job: (Backend, any EventLoop)? = state.withLock { state in
             guard state.running, let entry = state.entries[key], entry.generation == generation else { return nil }
+            guard state.inFlight < probeLimit else {
+                // As many probes in flight as sockets allowed: wait a moment instead of opening one more.
+                schedule(key, in: CheckSchedule.busyDelay(using: &state.random), &state)
+                return nil
+            }
+            state.inFlight += 1
             return (entry.backend, entry.eventLoop)
         }
         guard let (backend, eventLoop) = job else { return }
@@ -43,9 +49,21 @@ extension HealthMonitor {
     private func record(_ key: BackendKey, generation: Int, outcome: ProbeOutcome) {
         let now = instant()
         var transition: (HealthStatus, HealthStatus)?
+        var notMade: Int?
         withState { state in
+            state.inFlight -= 1
             guard state.running, var entry = state.entries[key], entry.generation == generation else { return }
             let rules = entry.rules
+            if outcome.local {
+                // Not a result: try again shortly, and say so now and then (not once per probe).
+                state.notMade += 1
+                if state.notMadeLogged.map({ now - $0 >= Self.notMadeLogInterval }) ?? true {
+                    state.notMadeLogged = now
+                    notMade = state.notMade
+                }
+                schedule(key, in: CheckSchedule.jittered(CheckSchedule.unknownDelay(interval: rules.interval), using: &state.random), &state)
+                return
+            }
             let statusBefore = entry.health.status
             let statusChanged = entry.health.record(outcome, at: now, pulse: rules)
             if statusChanged {
@@ -79,12 +97,18 @@ extension HealthMonitor {
             // checks, nearly all of them, cost no verdict at all.
             if statusChanged { refresh(key, now: now, &state) }
         }
+        if let notMade {
+            logger.warning("probes not made: this host is out of descriptors or memory; they do not count against the backends", metadata: ["error": "\(outcome.error ?? "-")", "not-made": "\(notMade)", "limit": "\(probeLimit) in flight"])
+        }
         if let (from, to) = transition {
             var metadata: Logger.Metadata = ["backend": "\(key)", "from": "\(from)", "to": "\(to)"]
             if let error = outcome.error { metadata["error"] = "\(error)" }
             if to == .down { logger.warning("backend down", metadata: metadata) } else { logger.notice("backend \(to)", metadata: metadata) }
         }
     }
+
+    /// How often the log says that probes could not be made.
+    static let notMadeLogInterval = Duration.seconds(10)
 
     private func scheduleRampStep(_ key: BackendKey, now: HealthState.Instant, _ state: inout State) {
         guard var entry = state.entries[key],

@@ -6,6 +6,10 @@ public import Spec
 import SeededRandom
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs every backend's health check and publishes what they find: one ``HealthVerdict`` per
 /// backend in ``verdicts``, a value readers follow (the reconciler composes it with the desired
 /// state; see ``HealthFactor``). The monitor never calls anyone back: it follows the desired
@@ -27,6 +31,11 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
 
     /// Every backend's verdict, published after each change (a burst of changes at once).
     public let verdicts: LatestValue<HealthVerdicts>
+    /// The most probes in flight at once: each holds a socket, and a daemon out of descriptors
+    /// can neither probe, nor serve its API, nor read /proc (libdispatch then aborts). Half of the
+    /// process's descriptor limit, at most 8,192; a check that finds them all taken waits a few
+    /// milliseconds.
+    let probeLimit: Int
 
     struct State: ~Copyable {
         var running = false
@@ -39,6 +48,12 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         var publishing = false
         /// Jitter needs no cryptographic quality, and the system generator is a system call.
         var random = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
+        /// Probes started and not yet recorded (bounded by ``HealthMonitor/probeLimit``).
+        var inFlight = 0
+        /// Probes this host could not make (out of descriptors or memory), and when that was
+        /// last logged.
+        var notMade = 0
+        var notMadeLogged: HealthState.Instant?
     }
 
     struct Entry {
@@ -87,6 +102,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     ///   - wallClock: seconds since 1970, for the times readers see (the last check, up since).
     ///   - desired: the desired config to follow while ``run()`` runs (the controller's).
     ///   - verdicts: where to publish (the daemon hands the same value to the controller).
+    ///   - probeLimit: the most probes in flight at once (default: from the descriptor limit).
     public init(
         group: any EventLoopGroup,
         prober: any Prober,
@@ -94,6 +110,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         wallClock: @escaping @Sendable () -> Double = WallClock.now,
         desired: LatestValue<Config>? = nil,
         publishingTo verdicts: LatestValue<HealthVerdicts> = LatestValue(HealthVerdicts()),
+        probeLimit: Int? = nil,
         logger: Logger
     ) {
         self.group = group
@@ -103,6 +120,18 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         self.desired = desired
         self.verdicts = verdicts
         self.logger = logger
+        self.probeLimit = probeLimit ?? Self.probeLimit(descriptors: Self.descriptorLimit())
+    }
+
+    static func probeLimit(descriptors: Int) -> Int {
+        max(16, min(8192, descriptors / 2))
+    }
+
+    /// The soft limit on open descriptors (`ulimit -n`).
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1 << 20 }
+        return Int(clamping: limit.rlim_cur)  // RLIM_INFINITY (all ones) clamps to Int.max
     }
 
     // MARK: - following the desired state

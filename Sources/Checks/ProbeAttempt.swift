@@ -49,9 +49,9 @@ final class ProbeAttempt: @unchecked Sendable {
 
     func fail(_ reason: String) { finish(reason) }
 
-    func fail(_ error: any Error) { finish(ProbeError.describe(error)) }
+    func fail(_ error: any Error) { finish(ProbeError.describe(error), local: ProbeError.isLocal(error)) }
 
-    private func finish(_ error: String?) {
+    private func finish(_ error: String?, local: Bool = false) {
         eventLoop.assertInEventLoop()
         guard !finished else { return }
         finished = true
@@ -65,6 +65,6 @@ final class ProbeAttempt: @unchecked Sendable {
             self.channel = nil
         }
         let latency = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
-        promise.succeed(ProbeOutcome(success: error == nil, latency: latency, error: error))
+        promise.succeed(ProbeOutcome(success: error == nil, latency: latency, error: error, local: local))
     }
 }

@@ -24,6 +24,12 @@ enum ProbeError {
         }
     }
 
+    /// Whether `error` is this host's (out of descriptors or memory) rather than the backend's.
+    static func isLocal(_ error: any Error) -> Bool {
+        guard let io = error as? IOError else { return false }
+        return [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(io.errnoCode)
+    }
+
     static func errnoText(_ code: CInt) -> String {
         switch code {
         case ECONNREFUSED: "connection refused"

@@ -11,17 +11,45 @@ import Testing
 
 /// A prober that answers from a script (by backend id) and counts its probes.
 final class ScriptedProber: Prober {
-    private let state = Mutex<(up: [String: Bool], counts: [String: Int])>(([:], [:]))
+    private let state = Mutex<(up: [String: Bool], notMade: Set<String>, counts: [String: Int])>(([:], [], [:]))
 
     func set(_ id: String, up: Bool) { state.withLock { $0.up[id] = up } }
+    /// Probes of `id` fail as this host's failures (out of descriptors) while `notMade` is true.
+    func set(_ id: String, notMade: Bool) {
+        state.withLock { state in
+            if notMade { state.notMade.insert(id) } else { state.notMade.remove(id) }
+        }
+    }
     func count(_ id: String) -> Int { state.withLock { $0.counts[id] ?? 0 } }
 
     func probe(_ probe: Probe, backend: Backend, timeout: Duration, on eventLoop: any EventLoop) -> EventLoopFuture<ProbeOutcome> {
-        let up = state.withLock { state in
+        let (up, notMade) = state.withLock { state in
             state.counts[backend.id, default: 0] += 1
-            return state.up[backend.id] ?? true
+            return (state.up[backend.id] ?? true, state.notMade.contains(backend.id))
         }
+        if notMade { return eventLoop.makeSucceededFuture(.notMade("Too many open files")) }
         return eventLoop.makeSucceededFuture(up ? .up(.milliseconds(2)) : .down("connection refused", latency: .milliseconds(1)))
+    }
+}
+
+/// A prober whose probes never finish until told to: probes in flight, counted.
+final class HangingProber: Prober {
+    let promises = Mutex<[EventLoopPromise<ProbeOutcome>]>([])
+
+    func probe(_ probe: Probe, backend: Backend, timeout: Duration, on eventLoop: any EventLoop) -> EventLoopFuture<ProbeOutcome> {
+        let promise = eventLoop.makePromise(of: ProbeOutcome.self)
+        promises.withLock { $0.append(promise) }
+        return promise.futureResult
+    }
+
+    /// Completes every probe in flight as up; returns how many there were.
+    func finishAll() -> Int {
+        let pending = promises.withLock { promises in
+            defer { promises = [] }
+            return promises
+        }
+        for promise in pending { promise.succeed(.up(.milliseconds(1))) }
+        return pending.count
     }
 }
 
@@ -263,6 +291,49 @@ final class Counter: Sendable {
         await loop.advanceTime(by: .seconds(60))
         #expect(prober.count("a") == probes)
         monitor.stop()
+    }
+
+    /// A probe this host could not make (out of descriptors) is no result: the backend keeps its
+    /// state and weight instead of going down with every other backend at once.
+    @Test func probesThisHostCouldNotMakeCountForNothing() async {
+        let config = Self.config()
+        monitor.update(config)
+        monitor.start()
+        await loop.advanceTime(by: .seconds(30))
+        #expect(status("a") == .up)
+        prober.set("a", notMade: true)
+        let before = prober.count("a")
+        await loop.advanceTime(by: .seconds(60))
+        #expect(prober.count("a") > before + 3)  // retried, not given up on
+        #expect(status("a") == .up)
+        #expect(weight(config, "a") == 100)
+        // A real failure still counts.
+        prober.set("a", notMade: false)
+        prober.set("a", up: false)
+        await loop.advanceTime(by: .seconds(20))
+        #expect(status("a") == .down)
+        monitor.stop()
+    }
+
+    /// No more probes in flight than the limit: the others wait their turn, and all run once
+    /// the first ones finish.
+    @Test func probesInFlightAreBounded() async {
+        let hanging = HangingProber()
+        let loop = self.loop
+        let bounded = HealthMonitor(group: loop, prober: hanging, clock: { loop.now }, probeLimit: 16, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let config = Self.config(backends: (0..<50).map { ("b\($0)", 100) })
+        bounded.update(config)
+        bounded.start()
+        await loop.advanceTime(by: .seconds(2))
+        #expect(hanging.promises.withLock { $0.count } == 16)
+        var finished = 0
+        for _ in 0..<10 {
+            finished += hanging.finishAll()
+            await loop.advanceTime(by: .milliseconds(50))
+        }
+        finished += hanging.finishAll()
+        #expect(finished >= 50)
+        bounded.stop()
     }
 
     @Test func fallbackTakesOverBelowQuorum() async {

@@ -183,5 +183,16 @@ import Testing
             #expect(next >= .seconds(9) && next <= .seconds(10))
         }
         #expect(CheckSchedule.unknownDelay(interval: .seconds(60)) == .seconds(1))
+        // 100,000 backends starting at once spread their first checks over the interval (10,000
+        // a second at most), not over one second.
+        var spread: [Duration] = []
+        for _ in 0..<2000 { spread.append(CheckSchedule.firstDelay(interval: .seconds(10), backends: 100_000, using: &random)) }
+        #expect(spread.allSatisfy { $0 < .seconds(10) })
+        #expect(spread.filter { $0 >= .seconds(5) }.count > 500)
+        for _ in 0..<200 { #expect(CheckSchedule.firstDelay(interval: .seconds(10), backends: 5000, using: &random) < .seconds(1)) }
+        for _ in 0..<200 {
+            let busy = CheckSchedule.busyDelay(using: &random)
+            #expect(busy >= .milliseconds(5) && busy < .milliseconds(15))
+        }
     }
 }

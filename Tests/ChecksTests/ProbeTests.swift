@@ -263,3 +263,16 @@ import Testing
         #expect(outcome.error?.contains("cannot run /nonexistent/check as nobody") == true, "\(outcome)")
     }
 }
+
+/// Which failures are this host's and so no result at all.
+@Suite struct LocalFailureTests {
+    @Test func runningOutOfDescriptorsOrMemoryIsNotTheBackendsFault() {
+        for code in [EMFILE, ENFILE, ENOBUFS, ENOMEM] {
+            #expect(ProbeError.isLocal(IOError(errnoCode: code, reason: "socket")))
+        }
+        for code in [ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ECONNRESET] {
+            #expect(!ProbeError.isLocal(IOError(errnoCode: code, reason: "connect")))
+        }
+        #expect(!ProbeError.isLocal(ChannelError.connectTimeout(.seconds(1))))
+    }
+}
