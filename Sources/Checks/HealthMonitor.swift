@@ -39,7 +39,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
 
     struct State: ~Copyable {
         var running = false
-        var entries: [BackendKey: Entry] = [:]
+        var entries = EntryTable<BackendKey, Entry>()
         /// The services of the last config, to pass over the unchanged ones.
         var configured: [String: Spec.Service] = [:]
         var verdicts: [BackendKey: HealthVerdict] = [:]
@@ -225,7 +225,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                 scheduleFirst(key, &state)
             }
         }
-        let (backends, checked) = state.withLock { state in (state.entries.count, state.entries.values.count { $0.isChecked }) }
+        let (backends, checked) = state.withLock { state in (state.entries.count, state.entries.count { $0.value.isChecked }) }
         logger.info("health checks started", metadata: ["backends": "\(backends)", "checked": "\(checked)"])
     }
 
@@ -233,7 +233,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
     public func stop() {
         state.withLock { state in
             state.running = false
-            for key in Array(state.entries.keys) {
+            for key in state.entries.keys {
                 state.entries[key]?.cancelTimers()
                 state.entries[key]?.nextCheck = nil
                 state.entries[key]?.rampTimer = nil

@@ -3,8 +3,21 @@ import YAMLBridge
 /// A pulse: the health check of a backend, merged along its chain (backend → service →
 /// `defaults` → built-in), with the rise/fall, ramp and timing rules.
 extension Resolver {
+    /// The pulse of `options`. Backends that inherit one pulse (nearly all, through `defaults`
+    /// or their service) get the same value, sharing its storage: the last options and their
+    /// pulse are remembered, so 100,000 backends do not each keep a copy.
     mutating func resolvePulse(_ options: PulseOptions?, path: () -> [PathComponent]) -> Pulse? {
-        guard let options else { return Pulse() }
+        guard let options else { return Self.builtInPulse }
+        if let last = lastPulse, last.options == options { return last.pulse }
+        let before = diagnostics.count
+        let pulse = resolveNewPulse(options, path: path)
+        if let pulse, diagnostics.count == before { lastPulse = (options, pulse) }
+        return pulse
+    }
+
+    static let builtInPulse = Pulse()
+
+    private mutating func resolveNewPulse(_ options: PulseOptions, path: () -> [PathComponent]) -> Pulse? {
         var ok = true
         let source = options.source
         guard let type = word(options.type, default: Defaults.pulseType, "pulse type", key: "type", source: source, path: path) else { return nil }

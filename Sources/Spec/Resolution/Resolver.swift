@@ -12,6 +12,8 @@ struct Resolver {
     /// resolving the same way) is taken as it is: a REST API change touches one service of
     /// thousands, and resolving the others again cost it 100 ms at 11,000 objects.
     let known: KnownServices
+    /// The last pulse resolved without a problem, with its options (see ``resolvePulse``).
+    var lastPulse: (options: PulseOptions, pulse: Pulse)?
 
     /// The file's services (kept with the file) and the few a recent resolution changed: two
     /// tables looked up in turn, so that the file's large one is never copied to add a few.

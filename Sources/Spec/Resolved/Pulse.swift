@@ -2,23 +2,62 @@ public import Addresses
 
 /// A backend's health check, resolved.
 public struct Pulse: Sendable, Hashable {
-    public var probe: Probe
-    public var interval: Duration
+    /// The fields, in a ``SharedValue``: every backend carries its pulse, and the health checks,
+    /// the composition and every copy of the config hold a copy of each backend.
+    private var fields: SharedValue<Fields>
+
+    struct Fields: Sendable, Hashable {
+        var probe: Probe
+        var interval: Duration
+        var timeout: Duration
+        var rise: Int
+        var fall: Int
+        var ramp: Duration
+        var inhibit: Bool
+        var initial: InitialHealth
+    }
+
+    public var probe: Probe {
+        get { fields.value.probe }
+        _modify { yield &fields.value.probe }
+    }
+    public var interval: Duration {
+        get { fields.value.interval }
+        _modify { yield &fields.value.interval }
+    }
     /// How long one probe may take before it counts as failed (at most `interval`).
-    public var timeout: Duration
+    public var timeout: Duration {
+        get { fields.value.timeout }
+        _modify { yield &fields.value.timeout }
+    }
     /// Consecutive successes that bring a down backend back.
-    public var rise: Int
+    public var rise: Int {
+        get { fields.value.rise }
+        _modify { yield &fields.value.rise }
+    }
     /// Consecutive failures that take an up backend down.
-    public var fall: Int
+    public var fall: Int {
+        get { fields.value.fall }
+        _modify { yield &fields.value.fall }
+    }
     /// The slow start after a recovery: the weight climbs linearly, in ten steps, from a tenth of
     /// the desired weight to all of it over this time (zero: straight back to full weight).
-    public var ramp: Duration
+    public var ramp: Duration {
+        get { fields.value.ramp }
+        _modify { yield &fields.value.ramp }
+    }
     /// Keep a failed backend in the kernel at weight 0 (`true`), or only observe and report
     /// (`false`: the kernel keeps the file's weight whatever the checks say).
-    public var inhibit: Bool
+    public var inhibit: Bool {
+        get { fields.value.inhibit }
+        _modify { yield &fields.value.inhibit }
+    }
     /// How a backend the kernel does not hold yet starts: at full weight, or at 0 until `rise`
     /// checks pass. (A backend the kernel already holds resumes from the weight it holds.)
-    public var initial: InitialHealth
+    public var initial: InitialHealth {
+        get { fields.value.initial }
+        _modify { yield &fields.value.initial }
+    }
 
     public init(
         probe: Probe = .tcp(TCPProbe()),
@@ -30,14 +69,7 @@ public struct Pulse: Sendable, Hashable {
         inhibit: Bool = true,
         initial: InitialHealth = .up
     ) {
-        self.probe = probe
-        self.interval = interval
-        self.timeout = timeout
-        self.rise = rise
-        self.fall = fall
-        self.ramp = ramp
-        self.inhibit = inhibit
-        self.initial = initial
+        fields = SharedValue(Fields(probe: probe, interval: interval, timeout: timeout, rise: rise, fall: fall, ramp: ramp, inhibit: inhibit, initial: initial))
     }
 
     public var type: PulseType {
