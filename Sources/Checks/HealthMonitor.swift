@@ -79,7 +79,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         /// A backend without a check is never scheduled: it is up from the start (see
         /// ``HealthState/unchecked(since:)``). Any other entry is returned as it is.
         func unchecked(since now: HealthState.Instant, wallNow: () -> Double) -> Entry {
-            guard backend.pulse.type == .none, !backend.fallback else { return self }
+            guard !isChecked, !backend.fallback else { return self }
             var entry = self
             entry.health = .unchecked(since: now)
             entry.upSince = wallNow()
@@ -87,7 +87,9 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
         }
 
         /// Whether it has a check to schedule: not a fallback (never probed), not `pulse: none`.
-        var isChecked: Bool { !backend.fallback && backend.pulse.type != .none }
+        var isChecked: Bool { Self.isChecked(backend) }
+
+        static func isChecked(_ backend: Backend) -> Bool { !backend.fallback && backend.pulse.type != .none }
 
         func cancelTimers() {
             nextCheck?.cancel()
@@ -177,7 +179,7 @@ public final class HealthMonitor: Sendable, ServiceLifecycle.Service {
                         state.entries[key] = entry.unchecked(since: now, wallNow: wallClock)
                     }
                     refresh(key, now: now, &state)
-                    if state.running, state.entries[key]?.isChecked == true { scheduleFirst(key, &state) }
+                    if state.running, Entry.isChecked(backend) { scheduleFirst(key, &state) }
                 }
                 for backend in old?.backends ?? [] where !seen.contains(backend.id) {
                     forget(BackendKey(service: service.id, backend: backend.id), &state)

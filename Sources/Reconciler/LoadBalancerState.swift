@@ -50,7 +50,7 @@ public struct LoadBalancerState: Sendable {
     private func service(at index: Int) -> ServiceState {
         let service = desired.services[index]
         let effective = composition.effective.services[index]
-        let fileService = file.serviceIndex[service.id].map { file.config.services[$0] }
+        let fileService = file.service(service.id)
         let held = kernel?.objects(of: service.id)
         let backends = service.backends.indices.map { position in
             let backend = service.backends[position]

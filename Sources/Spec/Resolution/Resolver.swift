@@ -100,7 +100,7 @@ struct Resolver {
         let inherited = Inherited(defaults)
         var services: [Service] = []
         services.reserveCapacity(file.services?.count ?? 0)
-        /// The position of the first service with each endpoint.
+        // The position of the first service with each endpoint.
         var identities: [ServiceEndpoint: Int] = [:]
         identities.reserveCapacity(file.services?.count ?? 0)
         let entries = file.services?.entries ?? []

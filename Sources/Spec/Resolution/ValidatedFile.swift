@@ -23,21 +23,16 @@ public struct ValidatedFile: Sendable {
         self.interface = interface
     }
 
-    /// The file's services by id: their positions in `config.services`. Built on first use and
-    /// kept with the file, so that publishing a state or resolving a change does not index
+    /// The file's own service `id` as resolved; `nil` when the file has none (an API-made one).
+    /// Found through the index kept with the file, so that publishing a state does not index
     /// 10,000 services again.
-    public var serviceIndex: [String: Int] {
-        derived.index.withLock { index in
-            if let index { return index }
-            var built: [String: Int] = [:]
-            built.reserveCapacity(config.services.count)
-            for (position, service) in config.services.enumerated() { built[service.id] = position }
-            index = built
-            return built
-        }
+    public func service(_ id: String) -> Service? {
+        let known = fileKnown
+        return known.positions[id].map { known.services[$0.resolved] }
     }
 
-    /// The file's services as written and as resolved, for the resolver to take unchanged ones from.
+    /// The file's services as written and as resolved, by id: for the resolver to take unchanged
+    /// ones from, and for ``service(_:)``. Built on first use and kept with the file.
     private var fileKnown: Resolver.Known {
         derived.known.withLock { known in
             if let known { return known }
@@ -48,7 +43,6 @@ public struct ValidatedFile: Sendable {
     }
 
     final class Derived: Sendable {
-        let index = Mutex<[String: Int]?>(nil)
         let known = Mutex<Resolver.Known?>(nil)
     }
 
